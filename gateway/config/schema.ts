@@ -9,6 +9,12 @@
 import { z } from 'zod';
 
 const positiveInt = () => z.number().int().positive();
+/** An optional secret: an empty value (an unset `${VAR}`) counts as absent. */
+const optionalSecret = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value));
 const nonNegative = () => z.number().nonnegative();
 
 /** An http(s) origin: scheme, host and optional port, nothing else. */
@@ -123,7 +129,7 @@ export const azureEngineSchema = z.strictObject({
     .string()
     .default('v1')
     .describe('"v1": GA dialect (/openai/v1/realtime?model=…); "*-preview": preview/beta dialect'),
-  api_key: z.string().optional().describe('leave out to use Microsoft Entra ID (DefaultAzureCredential)'),
+  api_key: optionalSecret().describe('leave out (or leave empty) to use Microsoft Entra ID (DefaultAzureCredential)'),
   entra_scope: z
     .string()
     .optional()
@@ -135,7 +141,8 @@ export const azureEngineSchema = z.strictObject({
 export const openaiEngineSchema = z.strictObject({
   kind: z.literal('openai'),
   model: z.string().default('gpt-realtime'),
-  api_key: z.string().min(1),
+  // Not min(1): an unset `${OPENAI_API_KEY}` reads as "" and is reported as a warning by the loader.
+  api_key: z.string().describe('required; empty (an unset variable) loads with a warning, and the engine cannot connect'),
   dialect: z.enum(['ga', 'beta']).default('ga').describe('extension: "beta" sends OpenAI-Beta: realtime=v1'),
   base_url: z.string().default('wss://api.openai.com/v1/realtime').describe('extension: upstream URL'),
   ...engineCommon,
@@ -194,7 +201,7 @@ export const azureSearchSchema = z.strictObject({
   kind: z.literal('azure-search'),
   endpoint: httpUrl,
   index: z.string().min(1),
-  api_key: z.string().optional().describe('leave out for Entra ID'),
+  api_key: optionalSecret().describe('leave out (or leave empty) for Entra ID'),
   semantic_configuration: z.string().optional(),
   vector_field: z.string().optional(),
   fields: z

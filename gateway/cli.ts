@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+/**
+ * Entry point of the `voice-rag` command (bin/voice-rag.js imports the compiled file; in
+ * development `npx tsx gateway/cli.ts`). Everything testable lives in cli/main.ts.
+ */
+import { main } from './cli/main.js';
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`voice-rag: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,162 @@
+/**
+ * `voice-rag serve | check | index | schema`: argument parsing and the commands that need
+ * nothing but the configuration. `serve` and `index` load their modules on demand.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Env } from '../config/env.js';
+import { ConfigError, formatIssue } from '../config/issues.js';
+import type { ConfigIssue } from '../config/issues.js';
+import { configJsonSchema } from '../config/json-schema.js';
+import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
+
+/** Where the CLI writes and what it reads; tests pass their own. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Env;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+};
+
+/** The text of `voice-rag --help`. */
+export const USAGE = `Usage: voice-rag <command> [options]
+
+Commands:
+  serve   [--config FILE] [--port N]   start the gateway
+  check   [--config FILE]              validate the configuration; print errors and warnings
+  index   [--config FILE] [--site ID]  build the local search index of one site or all
+  schema                               print the JSON Schema of the configuration file
+
+Options:
+  -c, --config FILE   configuration file (default: ${DEFAULT_CONFIG_PATH})
+  -p, --port N        listen port for serve (overrides server.port)
+  -s, --site ID       one site for index
+  -h, --help          show this help
+`;
+
+type Command = 'serve' | 'check' | 'index' | 'schema';
+const COMMANDS: readonly Command[] = ['serve', 'check', 'index', 'schema'];
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        port: { type: 'string', short: 'p' },
+        site: { type: 'string', short: 's' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`voice-rag: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...extra] = positionals;
+  if (values.help || command === 'help') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (command === undefined || !COMMANDS.includes(command as Command) || extra.length > 0) {
+    const reason = command === undefined ? 'no command given' : extra.length > 0 ? `unexpected argument "${extra[0]}"` : `unknown command "${command}"`;
+    io.stderr(`voice-rag: ${reason}\n\n${USAGE}`);
+    return 2;
+  }
+  const configPath = values.config ?? DEFAULT_CONFIG_PATH;
+  switch (command as Command) {
+    case 'schema':
+      io.stdout(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+      return 0;
+    case 'check':
+      return check(configPath, io);
+    case 'serve': {
+      let port: number | undefined;
+      if (values.port !== undefined) {
+        port = Number(values.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          io.stderr(`voice-rag: --port must be an integer from 0 to 65535, not "${values.port}"\n`);
+          return 2;
+        }
+      }
+      const serve = await importCommand<(opts: { configPath: string; port?: number }) => Promise<void>>(
+        '../server/serve.js', 'serve', io);
+      if (!serve) return 1;
+      return reportConfigError(io, async () => {
+        await serve(port === undefined ? { configPath } : { configPath, port });
+        return 0;
+      });
+    }
+    case 'index': {
+      const indexCommand = await importCommand<(opts: { configPath: string; site?: string }) => Promise<number>>(
+        '../retrieval/index-command.js', 'indexCommand', io);
+      if (!indexCommand) return 1;
+      return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath } : { configPath, site: values.site }));
+    }
+  }
+}
+
+async function check(configPath: string, io: CliIo): Promise<number> {
+  const print = (issues: readonly ConfigIssue[]): void => {
+    for (const issue of issues) io.stdout(`${formatIssue(issue)}\n`);
+  };
+  try {
+    const loaded = await loadConfig(configPath, io.env);
+    print(loaded.warnings);
+    const warnings = loaded.warnings.filter((issue) => issue.severity === 'warning').length;
+    io.stdout(`${configPath}: valid (${plural(warnings, 'warning')})\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    print([...error.issues, ...error.warnings].sort((a, b) => a.line - b.line));
+    io.stdout(`${configPath}: invalid (${plural(error.issues.length, 'error')}, ${plural(error.warnings.filter((issue) => issue.severity === 'warning').length, 'warning')})\n`);
+    return 1;
+  }
+}
+
+// serve and index load the config themselves; a refused file prints like `check` does.
+async function reportConfigError(io: CliIo, run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    for (const issue of error.issues) io.stderr(`${formatIssue(issue)}\n`);
+    return 1;
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+// The modules behind serve and index are written separately; a variable specifier keeps this
+// file compiling before they exist, and a missing one is a clear message, not a stack trace.
+async function importCommand<F>(relative: string, exportName: string, io: CliIo): Promise<F | undefined> {
+  const url = new URL(relative, import.meta.url);
+  const specifier: string = url.href;
+  const path = fileURLToPath(url).replace(/\.js$/, '');
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(specifier)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const missing = code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(path);
+    if (!missing) throw error;
+    io.stderr(`voice-rag: this build has no ${relative.replace('../', 'gateway/')} yet, so the command is not available\n`);
+    return undefined;
+  }
+  const command = module[exportName];
+  if (typeof command !== 'function') {
+    io.stderr(`voice-rag: ${relative.replace('../', 'gateway/')} does not export ${exportName}()\n`);
+    return undefined;
+  }
+  return command as F;
+}
