@@ -1,0 +1,124 @@
+/**
+ * Lua for the Redis store: each script is one atomic step, the same arithmetic as
+ * memory-store.ts. Unlimited capacities and limits travel as -1. Multi-key scripts assume one
+ * Redis (not Cluster), where any keys may meet in a script.
+ */
+
+/**
+ * KEYS: per bucket its hash (t: tokens, u: counted at, n: take sequence) and its window log
+ * (sorted set of take times). ARGV: now, then per bucket capacity, refill per ms and window
+ * ms (0: none). Returns {taken, waitMs}.
+ */
+export const TAKE_TOKENS = `
+local now = tonumber(ARGV[1])
+local n = #KEYS / 2
+local levels = {}
+local wait = 0
+for i = 1, n do
+  local key, logKey = KEYS[2 * i - 1], KEYS[2 * i]
+  local cap, perMs, windowMs = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
+  local state = redis.call('HMGET', key, 't', 'u')
+  local t, u = tonumber(state[1]), tonumber(state[2])
+  local blocked = 0
+  if u and u > now then blocked = u - now end
+  local w = 0
+  if cap < 0 then
+    w = math.ceil(blocked)
+  elseif not t then
+    levels[i] = cap
+  elseif blocked > 0 then
+    w = math.ceil(blocked + (1 - math.min(1, t)) / perMs)
+  else
+    local level = math.min(cap, t + (now - u) * perMs)
+    levels[i] = level
+    if level < 1 then w = math.ceil((1 - level) / perMs) end
+  end
+  if cap >= 0 and windowMs > 0 then
+    redis.call('ZREMRANGEBYSCORE', logKey, '-inf', now - windowMs)
+    local count = redis.call('ZCARD', logKey)
+    if count >= cap then
+      local oldest = redis.call('ZRANGE', logKey, count - cap, count - cap, 'WITHSCORES')
+      local untilFree = tonumber(oldest[2]) + windowMs - now
+      if untilFree > w then w = untilFree end
+    end
+  end
+  if w > wait then wait = w end
+end
+if wait > 0 then return {0, wait} end
+for i = 1, n do
+  local key, logKey = KEYS[2 * i - 1], KEYS[2 * i]
+  local cap, perMs, windowMs = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
+  if cap >= 0 then
+    local level = levels[i] - 1
+    redis.call('HSET', key, 't', string.format('%.17g', level), 'u', string.format('%d', now))
+    redis.call('PEXPIRE', key, math.max(math.ceil((cap - level) / perMs), windowMs) + 1000)
+    if windowMs > 0 then
+      local seq = redis.call('HINCRBY', key, 'n', 1)
+      redis.call('ZADD', logKey, now, string.format('%d', now) .. '-' .. seq)
+      redis.call('PEXPIRE', logKey, windowMs + 1000)
+    end
+  end
+end
+return {1, 0}
+`;
+
+/** KEYS[1]: bucket. ARGV: until, ttl ms from now to full after the block. */
+export const BLOCK_BUCKET = `
+local untilMs = tonumber(ARGV[1])
+local u = tonumber(redis.call('HGET', KEYS[1], 'u'))
+local extend = 0
+if u and u > untilMs then extend = u - untilMs; untilMs = u end
+redis.call('HSET', KEYS[1], 't', '0', 'u', string.format('%d', untilMs))
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + extend)
+`;
+
+/** KEYS[1]: counter. ARGV: amount, ttl ms (set when the counter is created). Returns the value. */
+export const ADD_TO_COUNTER = `
+local value = redis.call('INCRBYFLOAT', KEYS[1], ARGV[1])
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return value
+`;
+
+/** KEYS[1]: counter. ARGV: limit, ttl ms. Returns {ok, value}. */
+export const INCREMENT_BELOW = `
+local value = tonumber(redis.call('GET', KEYS[1]) or '0')
+if value >= tonumber(ARGV[1]) then return {0, tostring(value)} end
+value = redis.call('INCRBYFLOAT', KEYS[1], 1)
+if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return {1, value}
+`;
+
+/**
+ * KEYS: slot sets (sorted sets: holder → expiry). ARGV: now, expiresAt, holder, then a limit
+ * per set. Returns 0 when acquired, else the 1-based index of the first full set.
+ */
+export const ACQUIRE_SLOTS = `
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2]) - now
+for i = 1, #KEYS do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
+  local limit = tonumber(ARGV[3 + i])
+  if limit >= 0 and not redis.call('ZSCORE', KEYS[i], ARGV[3]) and redis.call('ZCARD', KEYS[i]) >= limit then
+    return i
+  end
+end
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], ARGV[2], ARGV[3])
+  if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+end
+return 0
+`;
+
+/** KEYS: slot sets. ARGV: now, expiresAt, holder. Moves the holder's expiry where it still holds a slot. */
+export const REFRESH_SLOTS = `
+local now = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2]) - now
+for i = 1, #KEYS do
+  local score = tonumber(redis.call('ZSCORE', KEYS[i], ARGV[3]))
+  if score and score > now then
+    redis.call('ZADD', KEYS[i], 'XX', ARGV[2], ARGV[3])
+    if redis.call('PTTL', KEYS[i]) < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+  end
+end
+return 0
+`;

@@ -1,0 +1,62 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../gateway/clock.js';
+import { createRedisStore } from '../../../gateway/limits/redis-store.js';
+import type { BucketSpec } from '../../../gateway/limits/store.js';
+import { redisSkipReason, startRedis } from '../../support/redis.js';
+import type { TestRedis } from '../../support/redis.js';
+import { storeCases } from './store.cases.js';
+
+let server: TestRedis | undefined;
+let prefixCount = 0;
+const prefix = (): string => `t${process.pid}-${++prefixCount}:`;
+
+beforeAll(async () => {
+  if (!redisSkipReason) server = await startRedis();
+});
+afterAll(async () => {
+  await server?.dispose();
+});
+
+storeCases(
+  'redis',
+  async () => {
+    const store = createRedisStore({ url: server!.url, keyPrefix: prefix() });
+    return {
+      store,
+      now: () => systemClock.now(),
+      pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      dispose: () => store.close(),
+    };
+  },
+  redisSkipReason,
+);
+
+describe.skipIf(redisSkipReason !== undefined)('redis store keys', () => {
+  it('gives every key it writes a time to live', async () => {
+    const keyPrefix = prefix();
+    const store = createRedisStore({ url: server!.url, keyPrefix });
+    const now = Date.now();
+    const spec: BucketSpec = { key: 'bucket', capacity: 2, refillPerSecond: 1, windowMs: 10_000 };
+    await store.takeTokens([spec, { key: 'unlimited', capacity: Infinity, refillPerSecond: 1 }], now);
+    await store.blockBucket({ key: 'blocked', capacity: Infinity, refillPerSecond: 1 }, now + 5_000, now);
+    await store.addToCounter('counter', 1, 60_000);
+    await store.incrementBelow('visitor', 3, 60_000);
+    await store.acquireSlots([{ key: 'slots', limit: 3 }], 'holder', now + 60_000, now);
+    await store.close();
+
+    const redis = new Redis(server!.url);
+    const written = await redis.keys(`${keyPrefix}*`);
+    const ttls = await Promise.all(written.map((key) => redis.pttl(key)));
+    await redis.quit();
+    expect(written.sort()).toEqual(['blocked', 'bucket', 'bucket:log', 'counter', 'slots', 'visitor'].map((key) => keyPrefix + key));
+    for (const ttl of ttls) expect(ttl).toBeGreaterThan(0);
+  });
+
+  it('reports itself healthy once connected', async () => {
+    const store = createRedisStore({ url: server!.url, keyPrefix: prefix() });
+    await store.readCounters(['x']);
+    expect(store.healthy()).toBe(true);
+    await store.close();
+  });
+});
