@@ -33,7 +33,7 @@ export interface GatewayMetrics {
   usage(site: string, engine: string, usage: TokenUsage, costUsd: number): void;
   storeUp(up: boolean): void;
   /** Supplies limiter readings at scrape time (the limits module's snapshot). */
-  readLimiters(read: () => LimiterReading[]): void;
+  readLimiters(read: () => LimiterReading[] | Promise<LimiterReading[]>): void;
 }
 
 const TOKEN_KINDS = ['textIn', 'cachedTextIn', 'textOut', 'audioIn', 'cachedAudioIn', 'audioOut'] as const;
@@ -82,15 +82,15 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
   const store = new Gauge({ name: 'voice_rag_store_up', help: '1 when the limits store is reachable', registers });
   store.set(1);
 
-  let readLimiters: () => LimiterReading[] = () => [];
+  let readLimiters: () => LimiterReading[] | Promise<LimiterReading[]> = () => [];
   new Gauge({
     name: 'voice_rag_limiter_tokens',
     help: 'Connection tokens left in each bucket',
     labelNames: ['scope', 'name'],
     registers,
-    collect() {
+    async collect() {
       this.reset();
-      for (const reading of readLimiters()) this.set({ scope: reading.scope, name: reading.name }, reading.tokensLeft);
+      for (const reading of await readLimiters()) this.set({ scope: reading.scope, name: reading.name }, reading.tokensLeft);
     },
   });
 

@@ -5,7 +5,7 @@ import type { StatusSnapshot } from './types.js';
 export interface StatusHistory {
   samples(): StatusSnapshot[];
   /** Takes a sample now (also done on the timer). */
-  sample(): StatusSnapshot;
+  sample(): Promise<StatusSnapshot>;
   stop(): void;
 }
 
@@ -14,7 +14,7 @@ export interface StatusHistory {
  * (default 360: one hour), so memory stays constant however long the gateway runs.
  */
 export function createStatusHistory(
-  read: () => StatusSnapshot,
+  read: () => StatusSnapshot | Promise<StatusSnapshot>,
   clock: Clock,
   options: { everyMs?: number; keep?: number } = {},
 ): StatusHistory {
@@ -24,8 +24,8 @@ export function createStatusHistory(
   let timer: ReturnType<Clock['setTimeout']> | undefined;
   let stopped = false;
 
-  const sample = () => {
-    const snapshot = read();
+  const sample = async () => {
+    const snapshot = await read();
     ring.push(snapshot);
     if (ring.length > keep) ring.splice(0, ring.length - keep);
     return snapshot;
@@ -33,11 +33,8 @@ export function createStatusHistory(
   const schedule = () => {
     if (stopped) return;
     timer = clock.setTimeout(() => {
-      try {
-        sample();
-      } finally {
-        schedule();
-      }
+      // A failed sample (store down) leaves a gap in the charts, never an unhandled rejection.
+      sample().catch(() => undefined).finally(schedule);
     }, everyMs);
     // A sampling timer must not keep the process alive at shutdown.
     (timer as { unref?: () => void }).unref?.();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createStatusHistory } from '../../../gateway/status/history.js';
 import { renderStatusPage, sparkline } from '../../../gateway/status/page.js';
 import type { StatusSnapshot } from '../../../gateway/status/types.js';
-import { FakeClock } from '../../support/fake-clock.js';
+import { FakeClock, flushPromises } from '../../support/fake-clock.js';
 
 const snapshot = (at: number, overrides: Partial<StatusSnapshot['sites'][number]> = {}): StatusSnapshot => ({
   at,
@@ -47,11 +47,14 @@ describe('operator status page', () => {
     expect(svg.match(/polyline points="([^"]+)"/)?.[1].split(' ')).toHaveLength(3);
   });
 
-  it('keeps a bounded history sampled on the clock', () => {
+  it('keeps a bounded history sampled on the clock', async () => {
     const clock = new FakeClock(0);
     let n = 0;
     const history = createStatusHistory(() => snapshot(clock.now(), { sessionsNow: n++ }), clock, { everyMs: 1000, keep: 3 });
-    clock.advance(5000);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(1000);
+      await flushPromises();
+    }
     const samples = history.samples();
     expect(samples).toHaveLength(3);
     expect(samples.map((s) => s.sites[0].sessionsNow)).toEqual([2, 3, 4]);
