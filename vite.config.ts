@@ -1,0 +1,61 @@
+/**
+ * Builds the widget into dist/widget/: `voice-rag.js` (one minified ES module, Lit bundled in),
+ * the two AudioWorklet processors as plain files that import nothing, and `voice-rag.d.ts`.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { build, defineConfig } from 'vite';
+import type { Plugin } from 'vite';
+
+const outDir = 'dist/widget';
+
+const WORKLETS = {
+  'voice-rag-capture': 'widget/audio/capture.worklet.ts',
+  'voice-rag-playback': 'widget/audio/playback.worklet.ts',
+} as const;
+
+/**
+ * After the main bundle: builds each worklet on its own (so neither shares a chunk nor imports
+ * anything), emits declarations with tsc, and prints raw and gzip sizes of what a page loads.
+ */
+function widgetExtras(): Plugin {
+  return {
+    name: 'voice-rag-widget-extras',
+    apply: 'build',
+    async closeBundle() {
+      for (const [name, entry] of Object.entries(WORKLETS)) {
+        await build({
+          configFile: false,
+          logLevel: 'warn',
+          build: {
+            target: 'es2022',
+            outDir,
+            emptyOutDir: false,
+            copyPublicDir: false,
+            lib: { entry, formats: ['es'], fileName: () => `${name}.js` },
+            rolldownOptions: { output: { minify: true } },
+          },
+        });
+      }
+      const tsc = spawnSync('npx', ['tsc', '-p', 'widget/tsconfig.types.json'], { stdio: 'inherit' });
+      if (tsc.status !== 0) throw new Error('tsc could not emit the widget declarations');
+      writeFileSync(`${outDir}/voice-rag.d.ts`, "export * from './types/widget/index.js';\n");
+      // Exit code 1 from the size script means over budget: report it, but the build itself succeeded.
+      spawnSync(process.execPath, ['widget/scripts/size.mjs'], { stdio: 'inherit' });
+    },
+  };
+}
+
+export default defineConfig({
+  publicDir: false,
+  build: {
+    target: 'es2022',
+    outDir,
+    emptyOutDir: true,
+    reportCompressedSize: true,
+    lib: { entry: 'widget/index.ts', formats: ['es'], fileName: () => 'voice-rag.js' },
+    // Lib-mode ES output is not whitespace-minified unless asked (TOOLCHAIN §3).
+    rolldownOptions: { output: { minify: true } },
+  },
+  plugins: [widgetExtras()],
+});

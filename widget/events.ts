@@ -1,0 +1,63 @@
+/**
+ * The DOM events `<voice-rag>` fires. They bubble, cross shadow roots, and fire on visitor or
+ * session changes only, never because code set a property.
+ */
+import type { CitationSource, ErrorCode } from '../gateway/protocol.js';
+import type { WidgetState } from './state.js';
+
+const init: EventInit = { bubbles: true, composed: true };
+
+/** `voice-rag-state`: the session moved to another state. */
+export class VoiceRagStateEvent extends Event {
+  readonly state: WidgetState;
+  constructor(state: WidgetState) {
+    super('voice-rag-state', init);
+    this.state = state;
+  }
+}
+
+/** `voice-rag-transcript`: a final text of the visitor or the assistant. */
+export class VoiceRagTranscriptEvent extends Event {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  readonly itemId: string;
+  constructor(role: 'user' | 'assistant', text: string, itemId: string) {
+    super('voice-rag-transcript', init);
+    this.role = role;
+    this.text = text;
+    this.itemId = itemId;
+  }
+}
+
+/** `voice-rag-citations`: the sources an answer used. */
+export class VoiceRagCitationsEvent extends Event {
+  readonly itemId: string;
+  readonly sources: CitationSource[];
+  constructor(itemId: string, sources: CitationSource[]) {
+    super('voice-rag-citations', init);
+    this.itemId = itemId;
+    this.sources = sources;
+  }
+}
+
+/** `voice-rag-error`: an error from the gateway, or `upstream_error` for a lost connection. */
+export class VoiceRagErrorEvent extends Event {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly retryAfterMs: number | undefined;
+  constructor(code: ErrorCode, message: string, retryAfterMs?: number) {
+    super('voice-rag-error', init);
+    this.code = code;
+    this.message = message;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'voice-rag-state': VoiceRagStateEvent;
+    'voice-rag-transcript': VoiceRagTranscriptEvent;
+    'voice-rag-citations': VoiceRagCitationsEvent;
+    'voice-rag-error': VoiceRagErrorEvent;
+  }
+}
