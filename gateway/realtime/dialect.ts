@@ -1,0 +1,144 @@
+/**
+ * The two upstream dialects behind one interface (realtime/PROTOCOL.md §2, §3): GA (default)
+ * and preview/beta. They differ in the session shape and in event and content-type names;
+ * everything after `normalizeType` speaks the GA names.
+ */
+import type { EngineConfig, SiteConfig, TurnDetectionConfig } from '../config/schema.js';
+import { TOOLS, instructionsFor } from './instructions.js';
+
+export type DialectName = 'ga' | 'beta';
+
+export interface Dialect {
+  readonly name: DialectName;
+  /** The full `session.update` client event for a site. */
+  buildSessionUpdate(site: SiteConfig, engine: EngineConfig): Record<string, unknown>;
+  /** `response.cancel`, naming the response where the dialect allows it. */
+  buildCancel(responseId: string | undefined): Record<string, unknown>;
+}
+
+/** Voice used when a site sets none (valid in both dialects). */
+export const DEFAULT_VOICE = 'alloy';
+
+// Beta names → GA names. GA servers have been seen emitting old spellings too, so the map is
+// applied whatever the dialect (realtime/PROTOCOL.md §3.2, "Observed quirk").
+const EVENT_RENAMES: ReadonlyMap<string, string> = new Map(Object.entries({
+  'response.audio.delta': 'response.output_audio.delta',
+  'response.audio.done': 'response.output_audio.done',
+  'response.audio_transcript.delta': 'response.output_audio_transcript.delta',
+  'response.audio_transcript.done': 'response.output_audio_transcript.done',
+  'response.text.delta': 'response.output_text.delta',
+  'response.text.done': 'response.output_text.done',
+  'conversation.item.created': 'conversation.item.added',
+}));
+
+/** Maps an upstream event type of either dialect to its GA name. */
+export function normalizeType(type: string): string {
+  // A Map, so names like "constructor" or "__proto__" from the wire find nothing.
+  return EVENT_RENAMES.get(type) ?? type;
+}
+
+/** Maps assistant content types `audio`/`text` to `output_audio`/`output_text`. */
+export function normalizeContentType(type: unknown): string | undefined {
+  if (type === 'audio') return 'output_audio';
+  if (type === 'text') return 'output_text';
+  return typeof type === 'string' ? type : undefined;
+}
+
+function transcriptionFor(site: SiteConfig): Record<string, unknown> | null {
+  if (!site.transcription) return null;
+  return site.language ? { model: site.transcription.model, language: site.language } : { model: site.transcription.model };
+}
+
+function gaTurnDetection(config: TurnDetectionConfig): Record<string, unknown> | null {
+  // interrupt_response:false: the gateway cancels and truncates itself at the position the
+  // visitor actually heard (barge-in-ga transcript).
+  const flags = { create_response: true, interrupt_response: false };
+  switch (config.type) {
+    case 'manual':
+      return null;
+    case 'semantic_vad':
+      return { type: 'semantic_vad', eagerness: config.eagerness, ...flags };
+    case 'server_vad':
+      return {
+        type: 'server_vad',
+        threshold: config.threshold,
+        prefix_padding_ms: config.prefix_padding_ms,
+        silence_duration_ms: config.silence_duration_ms,
+        ...flags,
+      };
+  }
+}
+
+function betaTurnDetection(config: TurnDetectionConfig): Record<string, unknown> | null {
+  switch (config.type) {
+    case 'manual':
+      return null;
+    case 'semantic_vad':
+      // 2024-10-01-preview knows only server_vad; use its documented defaults.
+      return { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500 };
+    case 'server_vad':
+      return {
+        type: 'server_vad',
+        threshold: config.threshold,
+        prefix_padding_ms: config.prefix_padding_ms,
+        silence_duration_ms: config.silence_duration_ms,
+      };
+  }
+}
+
+const PCM = { type: 'audio/pcm', rate: 24000 } as const;
+
+/** The GA dialect (`gpt-realtime`, Azure `/openai/v1/realtime`). */
+export const gaDialect: Dialect = {
+  name: 'ga',
+  buildSessionUpdate(site) {
+    return {
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        instructions: instructionsFor(site),
+        output_modalities: ['audio'],
+        audio: {
+          input: { format: PCM, transcription: transcriptionFor(site), turn_detection: gaTurnDetection(site.turn_detection) },
+          output: { format: PCM, voice: site.voice ?? DEFAULT_VOICE },
+        },
+        tools: TOOLS,
+        tool_choice: 'auto',
+        max_output_tokens: site.max_output_tokens ?? 'inf',
+      },
+    };
+  },
+  buildCancel(responseId) {
+    return responseId ? { type: 'response.cancel', response_id: responseId } : { type: 'response.cancel' };
+  },
+};
+
+/** The preview/beta dialect (Azure `*-preview`, OpenAI with `OpenAI-Beta: realtime=v1`). */
+export const betaDialect: Dialect = {
+  name: 'beta',
+  buildSessionUpdate(site) {
+    return {
+      type: 'session.update',
+      session: {
+        modalities: ['text', 'audio'],
+        instructions: instructionsFor(site),
+        voice: site.voice ?? DEFAULT_VOICE,
+        input_audio_format: 'pcm16',
+        output_audio_format: 'pcm16',
+        input_audio_transcription: transcriptionFor(site),
+        turn_detection: betaTurnDetection(site.turn_detection),
+        tools: TOOLS,
+        tool_choice: 'auto',
+        temperature: 0.8,
+        max_response_output_tokens: site.max_output_tokens ?? 'inf',
+      },
+    };
+  },
+  // 2024-10-01-preview has no response_id on cancel; there is one response at a time anyway.
+  buildCancel: () => ({ type: 'response.cancel' }),
+};
+
+/** The dialect object for a name. */
+export function dialectFor(name: DialectName): Dialect {
+  return name === 'beta' ? betaDialect : gaDialect;
+}

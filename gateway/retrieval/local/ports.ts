@@ -1,0 +1,30 @@
+/**
+ * What the local index needs from the machine, as plain interfaces; gateway/node/ fulfils them
+ * (fs-sources.ts, fs-cache.ts) and tests pass in-memory ones.
+ */
+
+/** Files of a site, addressed by POSIX paths relative to the config folder. */
+export interface SourceFiles {
+  /** Paths of the files matching `pattern`, relative to `cwd`, sorted. */
+  glob(pattern: string, cwd: string): Promise<string[]>;
+  read(path: string, cwd: string): Promise<Uint8Array>;
+  /**
+   * Calls `onChange` when a file under one of `dirs` (relative to `cwd`) is added, changed or
+   * removed; paths under `ignore` are not watched. Resolves to a function that stops watching.
+   */
+  watch(dirs: readonly string[], cwd: string, onChange: (path: string) => void, ignore: readonly string[]): Promise<() => Promise<void>>;
+}
+
+/** A small key → text store for the serialized index. */
+export interface CacheStore {
+  read(name: string): Promise<string | undefined>;
+  write(name: string, text: string): Promise<void>;
+}
+
+/** The slice of a pino logger the index uses. */
+export interface RetrievalLogger {
+  debug(object: object, message?: string): void;
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}

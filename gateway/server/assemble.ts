@@ -1,0 +1,185 @@
+/**
+ * Builds a running gateway from a loaded configuration: logger, limits store and admission,
+ * one retriever per site (rebuilt when its retrieval settings change on reload), the bundled
+ * offline engine when an engine needs it, metrics, the status page, and hot reload.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import type { Hono } from 'hono';
+import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../clock.js';
+import { createConfigHolder, type ConfigHolder, type LoadedConfig } from '../config/index.js';
+import type { GatewayConfig, SiteConfig } from '../config/schema.js';
+import { startOfflineEngine, type OfflineEngine } from '../engines/offline/index.js';
+import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
+import type { Admission } from '../limits/types.js';
+import { createMetrics, type GatewayMetrics } from '../metrics.js';
+import { createRetriever } from '../retrieval/index.js';
+import type { Retriever } from '../retrieval/types.js';
+import type { SessionObserver } from '../session/observer.js';
+import { createTokenTally, toLimiterReadings, toStatusSnapshot } from '../status/from-limits.js';
+import { createStatusHistory, type StatusHistory } from '../status/history.js';
+import { addOperatorRoutes } from './operator-routes.js';
+import { createGateway, type Gateway } from './gateway.js';
+
+/** The package's root folder, where `dist/` lives, whether running from source or from dist. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+export interface AssembledGateway {
+  gateway: Gateway;
+  holder: ConfigHolder;
+  admission: LimitsAdmission;
+  metrics: GatewayMetrics;
+  /** Stops everything the assembly started (after the gateway has shut down). */
+  close(): Promise<void>;
+}
+
+/** Options of {@link assembleGateway}. */
+export interface AssembleOptions {
+  logger: Logger;
+  clock?: Clock;
+  /** Folders of the built widget and demo (default: `dist/widget`, `dist/demo` in the package). */
+  widgetDir?: string;
+  demoDir?: string;
+}
+
+/** Creates every part of the gateway from `loaded`; nothing listens yet. */
+export async function assembleGateway(loaded: LoadedConfig, options: AssembleOptions): Promise<AssembledGateway> {
+  const { logger } = options;
+  const clock = options.clock ?? systemClock;
+  const holder = createConfigHolder(loaded);
+  const config = () => holder.current().config;
+  const metrics = createMetrics();
+  const tally = createTokenTally();
+
+  const store = createStore(loaded.config.store, { logger, clock });
+  metrics.storeUp(store.healthy());
+  const unsubscribeHealth = store.onHealthChange((up) => metrics.storeUp(up));
+  const limits = createAdmission({ config, store, clock, logger });
+  metrics.readLimiters(async () => toLimiterReadings(await limits.snapshot()));
+
+  // Queue wait is measured around admission, where it happens.
+  const admission: Admission = {
+    async admit(request) {
+      const started = clock.now();
+      const lease = await limits.admit(request);
+      metrics.queueWait(request.siteId, (clock.now() - started) / 1000);
+      return lease;
+    },
+    recordUsage: (siteId, engineId, usage, costUsd) => limits.recordUsage(siteId, engineId, usage, costUsd),
+    upstreamThrottled: (engineId, retryAfterMs) => limits.upstreamThrottled(engineId, retryAfterMs),
+  };
+  const observer: SessionObserver = {
+    ...metrics,
+    usage(site, engine, usage, costUsd) {
+      metrics.usage(site, engine, usage, costUsd);
+      tally.add(site, usage, clock.now());
+    },
+  };
+
+  const retrievers = await createRetrievers(holder, logger);
+  const offline = await createOfflineEngines(holder, logger);
+
+  const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
+  const root = packageRoot();
+  const gateway = createGateway({
+    getConfig: config,
+    admission,
+    getRetriever: (siteId) => retrievers.get(siteId),
+    logger,
+    clock,
+    upstreamUrls: offline.urls,
+    widgetDir: options.widgetDir ?? join(root, 'dist', 'widget'),
+    demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
+    ready: () => limits.storeHealthy(),
+    observer,
+    routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
+  });
+
+  return {
+    gateway,
+    holder,
+    admission: limits,
+    metrics,
+    async close() {
+      history.stop();
+      unsubscribeHealth();
+      await retrievers.close();
+      await limits.close?.();
+      await offline.close();
+    },
+  };
+}
+
+/** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
+async function createRetrievers(holder: ConfigHolder, logger: Logger) {
+  const bySite = new Map<string, { key: string; retriever: Retriever }>();
+  const build = async (siteId: string, site: SiteConfig, dir: string) => {
+    try {
+      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }) });
+      return retriever;
+    } catch (error) {
+      // A site without a retriever still runs: its searches tell the model search is unavailable.
+      logger.error({ site: siteId, err: error }, 'retrieval could not start for this site');
+      return undefined;
+    }
+  };
+  const sync = async (loaded: LoadedConfig) => {
+    const sites = loaded.config.sites;
+    for (const [siteId, entry] of [...bySite]) {
+      if (!sites[siteId] || JSON.stringify(sites[siteId].retrieval) !== entry.key) {
+        bySite.delete(siteId);
+        await entry.retriever.close?.();
+      }
+    }
+    await Promise.all(
+      Object.entries(sites).map(async ([siteId, site]) => {
+        if (bySite.has(siteId)) return;
+        const retriever = await build(siteId, site, loaded.dir);
+        if (retriever) bySite.set(siteId, { key: JSON.stringify(site.retrieval), retriever });
+      }),
+    );
+  };
+  await sync(holder.current());
+  let pending = Promise.resolve();
+  const unsubscribe = holder.onChange((next) => {
+    pending = pending.then(() => sync(next)).catch((error: unknown) => logger.error({ err: error }, 'retrievers not updated'));
+  });
+  return {
+    get: (siteId: string) => bySite.get(siteId)?.retriever,
+    async close() {
+      unsubscribe();
+      await pending;
+      await Promise.all([...bySite.values()].map((entry) => entry.retriever.close?.()));
+      bySite.clear();
+    },
+  };
+}
+
+/** One local offline engine for every engine of kind `offline`, started when first needed. */
+async function createOfflineEngines(holder: ConfigHolder, logger: Logger) {
+  const urls: Record<string, string> = {};
+  let engine: OfflineEngine | undefined;
+  const sync = async (config: GatewayConfig) => {
+    const ids = Object.entries(config.engines).filter(([, e]) => e.kind === 'offline').map(([id]) => id);
+    if (ids.length === 0) return;
+    engine ??= await startOfflineEngine({ logger: logger.child({ component: 'offline-engine' }) });
+    for (const id of ids) urls[id] = engine.url;
+  };
+  await sync(holder.current().config);
+  const unsubscribe = holder.onChange((next) => {
+    sync(next.config).catch((error: unknown) => logger.error({ err: error }, 'offline engine could not start'));
+  });
+  return {
+    urls,
+    async close() {
+      unsubscribe();
+      await engine?.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/**
+ * Optional hooks for metrics. Method names and signatures match the metrics module's
+ * GatewayMetrics, so a metrics object can be passed as is.
+ */
+import type { TokenUsage } from '../usage/types.js';
+
+/** Why a session was refused; the subset of RefusalReason the session layer produces. */
+export type SessionRefusal = 'unknown_site' | 'origin' | 'unauthorized' | 'rate_limited' | 'over_budget' | 'upstream_unavailable' | 'shutting_down';
+
+export interface SessionObserver {
+  sessionOpened?(site: string): void;
+  sessionClosed?(site: string, code: string): void;
+  refused?(site: string, reason: SessionRefusal): void;
+  upstreamConnect?(engine: string, seconds: number): void;
+  toolCall?(site: string, tool: string, seconds: number, ok: boolean): void;
+  usage?(site: string, engine: string, usage: TokenUsage, costUsd: number): void;
+}

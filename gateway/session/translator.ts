@@ -1,0 +1,181 @@
+/**
+ * Upstream events (GA names, either dialect) → widget-protocol messages, exactly as
+ * design/PROTOCOL.md describes. Audio deltas are base64-decoded and forwarded as binary
+ * frames; function-call traffic goes to the tool loop and never to the browser.
+ */
+import type { ResponseStatus } from '../protocol.js';
+import type { UpstreamEvent } from '../realtime/client.js';
+import type { Logger } from '../realtime/logger.js';
+import type { ToolLoop } from './tool-loop.js';
+import type { Turns } from './turns.js';
+import type { SendToBrowser } from './types.js';
+
+export interface TranslatorOptions {
+  sendToBrowser: SendToBrowser;
+  sendAudio(pcm: Uint8Array): void;
+  turns: Turns;
+  tools: ToolLoop;
+  /** `response.done` usage, for metering. */
+  onUsage(usage: unknown): void;
+  /** An upstream `error` event. */
+  onError(error: Record<string, unknown>): void;
+  logTranscripts: boolean;
+  logger: Logger;
+}
+
+type Translate = (event: Record<string, unknown>) => void;
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const obj = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+const STATUSES: readonly string[] = ['completed', 'cancelled', 'incomplete', 'failed'];
+
+// Events the gateway knows and has no use for: dropped without a log line.
+const IGNORED = new Set([
+  'session.created',
+  'session.updated',
+  'conversation.created',
+  'rate_limits.updated',
+  'input_audio_buffer.committed',
+  'input_audio_buffer.cleared',
+  'input_audio_buffer.timeout_triggered',
+  'response.content_part.added',
+  'response.content_part.done',
+  'response.function_call_arguments.delta',
+  'conversation.item.deleted',
+  'conversation.item.retrieved',
+  'conversation.item.input_audio_transcription.segment',
+]);
+
+/** Creates the upstream-event handler of one session. */
+export function createTranslator(options: TranslatorOptions): (event: UpstreamEvent) => void {
+  const { sendToBrowser: send, turns, tools, logger } = options;
+  const partialTranscripts = new Map<string, string>();
+  const typedShown = new Set<string>();
+
+  const userItem: Translate = (event) => {
+    const item = obj(event.item);
+    const id = str(item.id);
+    if (!id || item.type !== 'message' || item.role !== 'user' || typedShown.has(id)) return;
+    const content = Array.isArray(item.content) ? item.content.map(obj) : [];
+    const text = content.filter((part) => part.type === 'input_text').map((part) => str(part.text) ?? '').join('');
+    if (!text) return;
+    typedShown.add(id);
+    send({ type: 'user_transcript', item_id: id, text, final: true });
+  };
+
+  const outputItemAdded: Translate = (event) => {
+    const responseId = str(event.response_id) ?? '';
+    const item = obj(event.item);
+    const id = str(item.id);
+    if (!id) return;
+    if (item.type === 'function_call') {
+      const callId = str(item.call_id);
+      const name = str(item.name);
+      if (callId && name) tools.callAdded(responseId, callId, name);
+    } else if (item.type === 'message' && item.role === 'assistant') {
+      tools.assistantItem(responseId, id);
+    }
+  };
+
+  const outputItemDone: Translate = (event) => {
+    const item = obj(event.item);
+    const callId = str(item.call_id);
+    if (item.type !== 'function_call' || !callId) return;
+    tools.callReady(str(event.response_id) ?? '', callId, str(item.name), str(item.arguments) ?? '');
+  };
+
+  const audioDelta: Translate = (event) => {
+    const responseId = str(event.response_id) ?? '';
+    const itemId = str(event.item_id) ?? '';
+    const delta = str(event.delta);
+    if (!delta || turns.isCancelled(responseId)) return;
+    const pcm = Buffer.from(delta, 'base64');
+    turns.audioForwarded(itemId, pcm.byteLength);
+    options.sendAudio(pcm);
+  };
+
+  const transcriptDelta: Translate = (event) => {
+    const itemId = str(event.item_id);
+    const delta = str(event.delta);
+    if (itemId && delta) send({ type: 'assistant_transcript', item_id: itemId, delta });
+  };
+
+  const transcriptDone: Translate = (event) => {
+    const itemId = str(event.item_id);
+    const text = str(event.transcript) ?? str(event.text) ?? '';
+    if (itemId) send({ type: 'assistant_transcript_done', item_id: itemId, text });
+  };
+
+  const responseDone: Translate = (event) => {
+    const response = obj(event.response);
+    const responseId = str(response.id) ?? '';
+    const raw = str(response.status) ?? 'completed';
+    const status = (STATUSES.includes(raw) ? raw : 'failed') as ResponseStatus;
+    options.onUsage(response.usage);
+    send({ type: 'response_done', response_id: responseId, status });
+    turns.responseDone(responseId);
+    tools.responseDone(responseId, status);
+  };
+
+  const handlers = new Map<string, Translate>(Object.entries({
+    'input_audio_buffer.speech_started': () => send({ type: 'speech_started' }),
+    'input_audio_buffer.speech_stopped': () => send({ type: 'speech_stopped' }),
+    'conversation.item.input_audio_transcription.delta': (event) => {
+      const itemId = str(event.item_id);
+      if (!itemId) return;
+      const text = (partialTranscripts.get(itemId) ?? '') + (str(event.delta) ?? '');
+      partialTranscripts.set(itemId, text);
+      send({ type: 'user_transcript', item_id: itemId, text, final: false });
+    },
+    'conversation.item.input_audio_transcription.completed': (event) => {
+      const itemId = str(event.item_id);
+      if (!itemId) return;
+      partialTranscripts.delete(itemId);
+      const text = (str(event.transcript) ?? '').trim();
+      if (options.logTranscripts) logger.info({ item_id: itemId, text }, 'visitor said');
+      send({ type: 'user_transcript', item_id: itemId, text, final: true });
+    },
+    'conversation.item.input_audio_transcription.failed': (event) => {
+      logger.warn({ item_id: event.item_id, error: obj(event.error).code }, 'input transcription failed');
+    },
+    'conversation.item.added': userItem,
+    'conversation.item.done': userItem,
+    'response.created': (event) => {
+      const responseId = str(obj(event.response).id) ?? '';
+      turns.responseCreated(responseId);
+      send({ type: 'response_started', response_id: responseId });
+    },
+    'response.output_item.added': outputItemAdded,
+    'response.output_item.done': outputItemDone,
+    'response.function_call_arguments.done': (event) => {
+      const callId = str(event.call_id);
+      if (callId) tools.callReady(str(event.response_id) ?? '', callId, str(event.name), str(event.arguments) ?? '');
+    },
+    'response.output_audio.delta': audioDelta,
+    'response.output_audio.done': (event) => turns.audioDone(str(event.item_id) ?? ''),
+    'response.output_audio_transcript.delta': transcriptDelta,
+    'response.output_audio_transcript.done': transcriptDone,
+    'response.output_text.delta': transcriptDelta,
+    'response.output_text.done': transcriptDone,
+    'response.done': responseDone,
+    'conversation.item.truncated': () => turns.truncated(),
+    error: (event: Record<string, unknown>) => options.onError(obj(event.error)),
+  } satisfies Record<string, Translate>));
+
+  return ({ type, event }) => {
+    // A Map: a wire type such as "constructor" must not reach Object.prototype.
+    const handler = handlers.get(type);
+    if (handler) {
+      try {
+        handler(event);
+      } catch (error) {
+        // A malformed event must never take the session down.
+        logger.warn({ err: error, type }, 'could not handle an upstream event');
+      }
+    } else if (!IGNORED.has(type)) {
+      logger.debug({ type: type.slice(0, 80) }, 'dropped an unknown upstream event');
+    }
+  };
+}

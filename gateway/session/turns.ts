@@ -1,0 +1,138 @@
+/**
+ * Turn discipline for one session (STYLE.md §9): never a `response.create` while a response
+ * is live, barge-in as cancel + truncate at the position the visitor heard, and the audio
+ * bookkeeping that truncation needs.
+ */
+import { BYTES_PER_MS } from '../protocol.js';
+import type { Dialect } from '../realtime/dialect.js';
+import type { SendUpstream } from './types.js';
+
+interface AudioItem {
+  id: string;
+  bytes: number;
+  done: boolean;
+  truncated: boolean;
+}
+
+export interface Turns {
+  /** Queues events that start a response (the last one is `response.create`); sent when none is live. */
+  requestResponse(events: Array<Record<string, unknown>>): void;
+  responseCreated(responseId: string): void;
+  responseDone(responseId: string): void;
+  /** The upstream refused a create because a response was live: send it again after that one. */
+  createRejected(eventId: string | undefined): boolean;
+  /** The upstream refused a create for another reason: give up on it, so later turns are not held. */
+  createFailed(eventId: string | undefined): void;
+  /** Browser `interrupt`: cancel the live response, truncate the last assistant audio item. */
+  interrupt(playedMs: number): void;
+  /** Browser `text`: stop the live answer, then add the message and ask for a response. */
+  userText(text: string): void;
+  /** Browser `commit` (manual turn detection). */
+  commit(): void;
+  /** True when audio of this response must not reach the browser (it was cancelled). */
+  isCancelled(responseId: string): boolean;
+  audioForwarded(itemId: string, bytes: number): void;
+  audioDone(itemId: string): void;
+  truncated(): void;
+  /** A truncate is awaiting its answer (errors without an event id are attributed to it). */
+  truncatePending(): boolean;
+  liveResponse(): string | undefined;
+}
+
+/** Creates the turn state of one session. */
+export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
+  let live: string | undefined;
+  // Sent, and no response.created seen since: hold further creates.
+  let createInFlight = false;
+  // The last create sent, kept past response.created: a VAD-started response can take the
+  // slot, and then this create is refused with conversation_already_has_active_response.
+  let lastCreate: { eventId: string; events: Array<Record<string, unknown>> } | undefined;
+  const queue: Array<Array<Record<string, unknown>>> = [];
+  const cancelled = new Set<string>();
+  let lastAudio: AudioItem | undefined;
+  let pendingTruncates = 0;
+
+  const pump = () => {
+    if (live !== undefined || createInFlight || queue.length === 0) return;
+    const events = queue.shift()!;
+    let eventId = '';
+    for (const event of events) eventId = send(event);
+    // Only the final response.create is retried on a conflict; the items are already in.
+    createInFlight = true;
+    lastCreate = { eventId, events: events.slice(-1) };
+  };
+
+  const cancelLive = () => {
+    if (live === undefined || cancelled.has(live)) return;
+    cancelled.add(live);
+    send(dialect.buildCancel(live));
+  };
+
+  return {
+    requestResponse(events) {
+      queue.push(events);
+      pump();
+    },
+    responseCreated(responseId) {
+      live = responseId;
+      createInFlight = false;
+    },
+    responseDone(responseId) {
+      if (live === responseId) live = undefined;
+      cancelled.delete(responseId);
+      pump();
+    },
+    createRejected(eventId) {
+      if (!lastCreate || eventId !== lastCreate.eventId) return false;
+      queue.unshift(lastCreate.events);
+      lastCreate = undefined;
+      createInFlight = false;
+      pump();
+      return true;
+    },
+    createFailed(eventId) {
+      if (!lastCreate || eventId !== lastCreate.eventId) return;
+      lastCreate = undefined;
+      createInFlight = false;
+      pump();
+    },
+    interrupt(playedMs) {
+      cancelLive();
+      const item = lastAudio;
+      if (!item || item.truncated || item.bytes === 0) return;
+      const sentMs = item.bytes / BYTES_PER_MS;
+      // Played to the end: nothing unheard to remove from the model's context.
+      if (item.done && playedMs >= sentMs) return;
+      item.truncated = true;
+      pendingTruncates++;
+      const audioEndMs = Math.floor(Math.min(Math.max(playedMs, 0), sentMs));
+      send({ type: 'conversation.item.truncate', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs });
+    },
+    userText(text) {
+      cancelLive();
+      queue.push([
+        { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } },
+        { type: 'response.create' },
+      ]);
+      pump();
+    },
+    commit() {
+      send({ type: 'input_audio_buffer.commit' });
+      queue.push([{ type: 'response.create' }]);
+      pump();
+    },
+    isCancelled: (responseId) => cancelled.has(responseId),
+    audioForwarded(itemId, bytes) {
+      if (lastAudio?.id !== itemId) lastAudio = { id: itemId, bytes: 0, done: false, truncated: false };
+      lastAudio.bytes += bytes;
+    },
+    audioDone(itemId) {
+      if (lastAudio?.id === itemId) lastAudio.done = true;
+    },
+    truncated() {
+      pendingTruncates = Math.max(0, pendingTruncates - 1);
+    },
+    truncatePending: () => pendingTruncates > 0,
+    liveResponse: () => live,
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * A local stand-in for the Azure AI Search REST API, speaking just the calls
+ * `SearchClient.search` makes (`POST /indexes('NAME')/docs/search.post.search`), so tests run
+ * the real client. It records every request and can be told to be slow or to fail.
+ */
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, RequestListener, Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+export type FakeDoc = Record<string, unknown>;
+
+/** One request the fake received. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+}
+
+/** A running fake search service. */
+export interface FakeSearchService {
+  endpoint: string;
+  requests: RecordedRequest[];
+  /** Milliseconds to wait before answering (0: at once). */
+  delayMs: number;
+  /** When set, every search answers with this status and an OData error body. */
+  failStatus: number | undefined;
+  close(): Promise<void>;
+}
+
+/** Starts the fake on a free port, serving `docs` from index `index`, keyed by `keyField`; https when `tls` is given. */
+export async function startFakeSearch(
+  index: string,
+  docs: FakeDoc[],
+  keyField = 'id',
+  tls?: { key: string; cert: string },
+): Promise<FakeSearchService> {
+  const service: FakeSearchService = {
+    endpoint: '',
+    requests: [],
+    delayMs: 0,
+    failStatus: undefined,
+    close: async () => {},
+  };
+  const handler: RequestListener = (req, res) => {
+    let raw = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (raw += chunk));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      service.requests.push({ method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body });
+      const reply = (status: number, payload: unknown) => {
+        if (res.destroyed) return;
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(payload));
+      };
+      const answer = () => {
+        if (url.pathname !== `/indexes('${index}')/docs/search.post.search`) {
+          return reply(404, { error: { code: 'NotFound', message: `no route ${url.pathname}` } });
+        }
+        if (service.failStatus) {
+          return reply(service.failStatus, { error: { code: 'ServiceUnavailable', message: 'fake outage' } });
+        }
+        try {
+          reply(200, { value: searchDocs(docs, body, keyField) });
+        } catch (error) {
+          reply(400, { error: { code: 'InvalidRequestParameter', message: String(error) } });
+        }
+      };
+      if (service.delayMs > 0) setTimeout(answer, service.delayMs);
+      else answer();
+    });
+  };
+  const server: Server = tls ? createTlsServer(tls, handler) : createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  service.endpoint = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  service.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return service;
+}
+
+/** Term-count scoring over every string field, the `search.in` filter, `select` and `top`. */
+function searchDocs(docs: FakeDoc[], body: Record<string, unknown>, keyField: string): FakeDoc[] {
+  const text = String(body.search ?? '*');
+  const filter = typeof body.filter === 'string' ? body.filter : undefined;
+  let allowed: Set<string> | undefined;
+  if (filter) {
+    const match = /search\.in\((\w+), '([^']*)', ','\)\s*$/.exec(filter);
+    if (!match || match[1] !== keyField) throw new Error(`unsupported filter ${filter}`);
+    allowed = new Set(match[2].split(','));
+  }
+  const terms = text === '*' ? [] : text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const scored = docs
+    .filter((doc) => !allowed || allowed.has(String(doc[keyField])))
+    .map((doc) => {
+      const haystack = Object.values(doc).filter((v) => typeof v === 'string').join(' ').toLowerCase();
+      const words = haystack.match(/[\p{L}\p{N}]+/gu) ?? [];
+      const score = text === '*' ? 1 : terms.reduce((sum, term) => sum + words.filter((w) => w.startsWith(term)).length, 0);
+      return { doc, score };
+    })
+    .filter((entry) => entry.score > 0)
+    .sort((a, b) => b.score - a.score);
+  const select = typeof body.select === 'string' && body.select !== '*' ? body.select.split(',') : undefined;
+  const top = typeof body.top === 'number' ? body.top : 50;
+  return scored.slice(0, top).map(({ doc, score }) => {
+    const picked = select ? Object.fromEntries(select.filter((k) => k in doc).map((k) => [k, doc[k]])) : doc;
+    return { '@search.score': score, ...picked };
+  });
+}

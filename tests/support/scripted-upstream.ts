@@ -1,0 +1,279 @@
+/**
+ * A scripted Realtime upstream: a real `ws` server on 127.0.0.1 that speaks either dialect,
+ * records every client event, answers `session.update`, and plays the server side of the
+ * transcripts in tests/fixtures/realtime/ step by step, waiting for the client events the
+ * transcript expects (matched by `type`). It can also refuse the handshake, drop the socket
+ * mid-answer, or stay silent after accepting.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export type ScriptDialect = 'ga' | 'beta';
+// Transcript events are arbitrary JSON; tests read fields freely.
+export type Json = Record<string, any>;
+
+export interface TranscriptLine {
+  dir: 'client->server' | 'server->client';
+  event: Json;
+}
+
+export interface Refusal {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface Handshake {
+  url: string;
+  headers: IncomingMessage['headers'];
+}
+
+export interface ScriptedUpstreamOptions {
+  dialect?: ScriptDialect;
+  /** Send session.created on accept and answer session.update (default true). */
+  autoSession?: boolean;
+  /** Replace every audio delta by this many bytes of silence (transcripts carry tiny placeholders). */
+  audioDeltaBytes?: number;
+}
+
+export interface PlayOptions {
+  /** Client event types not to wait for (e.g. `input_audio_buffer.append` when the test sends no audio). */
+  skipClient?: string[];
+  /** How long to wait for each expected client event (default 5 s). */
+  timeoutMs?: number;
+}
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/realtime/', import.meta.url));
+
+/** Reads a transcript by name (e.g. `voice-turn-with-search-ga`). */
+export function loadTranscript(name: string): TranscriptLine[] {
+  return readFileSync(`${FIXTURES}${name}.jsonl`, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as TranscriptLine);
+}
+
+/** The server events of a transcript whose type is `type`, in order. */
+export function serverEvents(lines: TranscriptLine[], type: string): Json[] {
+  return lines.filter((l) => l.dir === 'server->client' && l.event.type === type).map((l) => l.event);
+}
+
+function sessionCreatedOf(dialect: ScriptDialect): Json {
+  const created = serverEvents(loadTranscript(`session-start-${dialect}`), 'session.created')[0];
+  if (!created) throw new Error(`no session.created in session-start-${dialect}`);
+  return created;
+}
+
+const AUDIO_DELTAS = new Set(['response.audio.delta', 'response.output_audio.delta']);
+let serial = 0;
+const serverEventId = () => `event_scripted${(++serial).toString(36)}`;
+
+/** One accepted upstream connection. */
+export class ScriptedConnection {
+  readonly handshake: Handshake;
+  /** Every client event, parsed, in arrival order. */
+  readonly received: Json[] = [];
+  readonly closed: Promise<{ code: number }>;
+  private readonly ws: WebSocket;
+  private readonly options: Required<Pick<ScriptedUpstreamOptions, 'autoSession'>> & ScriptedUpstreamOptions;
+  private readonly consumed = new Set<number>();
+  private readonly waiters: Array<{ type: string; resolve: (event: Json) => void }> = [];
+  private session: Json;
+  private isOpen = true;
+
+  constructor(ws: WebSocket, handshake: Handshake, options: ScriptedConnection['options'], silent: boolean) {
+    this.ws = ws;
+    this.handshake = handshake;
+    this.options = options;
+    const dialect = options.dialect ?? 'ga';
+    const created = sessionCreatedOf(dialect);
+    this.session = structuredClone(created.session) as Json;
+    this.closed = new Promise((resolve) => ws.once('close', (code) => {
+      this.isOpen = false;
+      resolve({ code });
+    }));
+    ws.on('message', (data) => this.onClientFrame(data.toString()));
+    if (options.autoSession && !silent) this.send({ ...created, event_id: serverEventId() });
+  }
+
+  get open(): boolean {
+    return this.isOpen;
+  }
+
+  /** Client event types received so far. */
+  get types(): string[] {
+    return this.received.map((e) => String(e.type));
+  }
+
+  send(event: Json): void {
+    if (this.isOpen) this.ws.send(JSON.stringify(event));
+  }
+
+  /** Resolves with the next not yet consumed client event of this type. */
+  waitFor(type: string, timeoutMs = 5000): Promise<Json> {
+    const index = this.received.findIndex((event, i) => event.type === type && !this.consumed.has(i));
+    if (index >= 0) {
+      this.consumed.add(index);
+      return Promise.resolve(this.received[index]!);
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        type,
+        resolve: (event: Json) => {
+          clearTimeout(timer);
+          resolve(event);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        reject(new Error(`scripted upstream: no client "${type}" within ${timeoutMs} ms; got [${this.types.join(', ')}]`));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Plays the transcript: sends its server events, waits for its client events. */
+  async play(lines: TranscriptLine[], options: PlayOptions = {}): Promise<void> {
+    for (const { dir, event } of lines) {
+      const type = String(event.type);
+      if (type.startsWith('transport.')) continue;
+      if (this.options.autoSession && ['session.update', 'session.created', 'session.updated'].includes(type)) continue;
+      if (dir === 'client->server') {
+        if (options.skipClient?.includes(type)) continue;
+        await this.waitFor(type, options.timeoutMs);
+      } else {
+        this.send(this.inflate(event));
+      }
+    }
+  }
+
+  /** Drops the TCP connection without a close frame. */
+  drop(): void {
+    this.ws.terminate();
+  }
+
+  close(code = 1000): void {
+    this.ws.close(code);
+  }
+
+  private inflate(event: Json): Json {
+    const bytes = this.options.audioDeltaBytes;
+    if (!bytes || !AUDIO_DELTAS.has(String(event.type))) return event;
+    return { ...event, delta: Buffer.alloc(bytes).toString('base64') };
+  }
+
+  private onClientFrame(text: string): void {
+    let event: Json;
+    try {
+      event = JSON.parse(text) as Json;
+    } catch {
+      event = { type: '<malformed>', text };
+    }
+    const index = this.received.push(event) - 1;
+    if (event.type === 'session.update' && this.options.autoSession) this.answerSessionUpdate(event);
+    const waiter = this.waiters.find((w) => w.type === event.type);
+    if (waiter) {
+      this.waiters.splice(this.waiters.indexOf(waiter), 1);
+      this.consumed.add(index);
+      waiter.resolve(event);
+    }
+  }
+
+  private answerSessionUpdate(event: Json): void {
+    const update = (event.session ?? {}) as Json;
+    if ((this.options.dialect ?? 'ga') === 'ga' && update.type !== 'realtime') {
+      this.send({
+        type: 'error',
+        event_id: serverEventId(),
+        error: {
+          type: 'invalid_request_error',
+          code: 'missing_required_parameter',
+          message: "Missing required parameter: 'session.type'.",
+          param: 'session.type',
+          event_id: event.event_id ?? null,
+        },
+      });
+      return;
+    }
+    this.session = { ...this.session, ...update };
+    this.send({ type: 'session.updated', event_id: serverEventId(), session: this.session });
+  }
+}
+
+/** A running scripted upstream. */
+export class ScriptedUpstream {
+  readonly url: string;
+  readonly handshakes: Handshake[] = [];
+  readonly connections: ScriptedConnection[] = [];
+  /** Accept, but never send session.created (connect timeouts). */
+  silent = false;
+  private readonly wss: WebSocketServer;
+  private readonly refusals: Refusal[] = [];
+  private readonly byRequest = new WeakMap<IncomingMessage, Handshake>();
+  private readonly connectionWaiters: Array<(c: ScriptedConnection) => void> = [];
+  private seen = 0;
+
+  private constructor(wss: WebSocketServer, options: ScriptedUpstreamOptions) {
+    this.wss = wss;
+    const { port } = wss.address() as AddressInfo;
+    this.url = `ws://127.0.0.1:${port}/`;
+    const connectionOptions = { autoSession: true, ...options };
+    wss.on('connection', (ws, request) => {
+      const handshake = this.byRequest.get(request) ?? { url: request.url ?? '', headers: request.headers };
+      const connection = new ScriptedConnection(ws, handshake, connectionOptions, this.silent);
+      this.connections.push(connection);
+      this.connectionWaiters.shift()?.(connection);
+    });
+  }
+
+  /** Starts a scripted upstream on 127.0.0.1 and a free port. */
+  static async start(options: ScriptedUpstreamOptions = {}): Promise<ScriptedUpstream> {
+    let upstream: ScriptedUpstream | undefined;
+    const wss = await new Promise<WebSocketServer>((resolve) => {
+      const server: WebSocketServer = new WebSocketServer(
+        {
+          host: '127.0.0.1',
+          port: 0,
+          verifyClient: (info, done) => {
+            const handshake = { url: info.req.url ?? '', headers: info.req.headers };
+            upstream!.handshakes.push(handshake);
+            upstream!.byRequest.set(info.req, handshake);
+            const refusal = upstream!.refusals.shift();
+            if (refusal) done(false, refusal.status, refusal.body ?? '', refusal.headers);
+            else done(true);
+          },
+        },
+        () => resolve(server),
+      );
+    });
+    upstream = new ScriptedUpstream(wss, options);
+    return upstream;
+  }
+
+  /** Refuses the next handshake with this status, headers and body. */
+  refuseNext(refusal: Refusal): void {
+    this.refusals.push(refusal);
+  }
+
+  /** Resolves with the next connection not yet handed out by this method. */
+  nextConnection(timeoutMs = 5000): Promise<ScriptedConnection> {
+    const index = this.seen++;
+    const existing = this.connections[index];
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('scripted upstream: no connection arrived')), timeoutMs);
+      this.connectionWaiters.push((connection) => {
+        clearTimeout(timer);
+        resolve(connection);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
