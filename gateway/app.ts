@@ -81,14 +81,17 @@ function browserSocketOf(ws: WSContext<WebSocket>): BrowserSocket {
   };
 }
 
-async function fileIn(root: string, relative: string): Promise<string | undefined> {
+/** A file under `root`, or `directory` when the path names a folder (served as its index.html). */
+async function fileIn(root: string, relative: string): Promise<{ path: string; directory: boolean } | undefined> {
   const base = resolve(root);
-  let path = resolve(base, `.${sep}${decodeURIComponent(relative)}`);
-  if (path !== base && !path.startsWith(base + sep)) return undefined;
   try {
-    if ((await stat(path)).isDirectory()) path = join(path, 'index.html');
-    return (await stat(path)).isFile() ? path : undefined;
+    let path = resolve(base, `.${sep}${decodeURIComponent(relative)}`);
+    if (path !== base && !path.startsWith(base + sep)) return undefined;
+    const directory = (await stat(path)).isDirectory();
+    if (directory) path = join(path, 'index.html');
+    return (await stat(path)).isFile() ? { path, directory } : undefined;
   } catch {
+    // Missing files and malformed escapes (decodeURIComponent throws) are both "not found".
     return undefined;
   }
 }
@@ -156,8 +159,11 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/', (c) => c.redirect('/demo/'));
   app.get('/demo', (c) => c.redirect('/demo/'));
   app.get('/demo/*', async (c: Context) => {
-    const path = await fileIn(demoDir, c.req.path.slice('/demo/'.length));
-    if (!path) return c.text('not found (the demo is built by `npm run build`)', 404);
+    const found = await fileIn(demoDir, c.req.path.slice('/demo/'.length));
+    if (!found) return c.text('not found (the demo is built by `npm run build`)', 404);
+    // A folder without its trailing slash would resolve the page's relative links one level up.
+    if (found.directory && !c.req.path.endsWith('/')) return c.redirect(`${c.req.path}/`, 301);
+    const path = found.path;
     const type = CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
     return c.body(await readFile(path), 200, { 'content-type': type, 'cache-control': 'no-cache' });
   });

@@ -1,6 +1,14 @@
 /**
- * Cost protection on microphone audio: more than `maxAudioRate` × real time within any
- * `audioRateWindowMs` window is refused (design/PROTOCOL.md: 1.5× averaged over 2 s).
+ * Cost protection on microphone audio (design/PROTOCOL.md: more than 1.5× real time averaged
+ * over 2 s is `bad_message`).
+ *
+ * A bucket of audio milliseconds rather than a sliding window: it holds what 2 s at 1.5× allow
+ * (3000 ms) and refills at 1.5 ms per elapsed ms. A sliding window misreads frames that were
+ * sent in real time but queued up while the event loop was busy (one stall of 2 s delivers 2 s
+ * of audio at once, on top of the next 2 s), and ended honest sessions; the bucket absorbs such
+ * a burst because it refilled during the stall, while a sustained rate above 1.5× still drains
+ * it and a dump of audio larger than the bucket is refused at once. O(1) and allocation-free
+ * per frame.
  */
 import { BYTES_PER_MS, LIMITS } from '../protocol.js';
 
@@ -9,21 +17,20 @@ export interface AudioRateMeter {
   accept(bytes: number, nowMs: number): boolean;
 }
 
-/** Creates a sliding-window meter of audio milliseconds per wall-clock window. */
+/** Creates the meter; it starts full, as if the visitor had been silent for a while. */
 export function createAudioRateMeter(
   maxRate: number = LIMITS.maxAudioRate,
   windowMs: number = LIMITS.audioRateWindowMs,
 ): AudioRateMeter {
-  const frames: Array<{ at: number; ms: number }> = [];
-  let total = 0;
-  const budget = maxRate * windowMs;
+  const capacity = maxRate * windowMs;
+  let level = capacity;
+  let last: number | undefined;
   return {
     accept(bytes, nowMs) {
-      while (frames.length > 0 && frames[0]!.at <= nowMs - windowMs) total -= frames.shift()!.ms;
-      const ms = bytes / BYTES_PER_MS;
-      frames.push({ at: nowMs, ms });
-      total += ms;
-      return total <= budget;
+      if (last !== undefined && nowMs > last) level = Math.min(capacity, level + (nowMs - last) * maxRate);
+      last = nowMs;
+      level -= bytes / BYTES_PER_MS;
+      return level >= 0;
     },
   };
 }

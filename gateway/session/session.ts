@@ -246,6 +246,12 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
 
   const fail = (message: string) => end(new GatewayError('bad_message', message));
 
+  // Barge-in: the debug line lets operators (and the end-to-end tests) see where a truncate landed.
+  const interrupt = (playedMs: number) => {
+    const truncate = turns!.interrupt(playedMs);
+    logger.debug({ played_ms: playedMs, ...(truncate && { item_id: truncate.itemId, audio_end_ms: truncate.audioEndMs }) }, 'interrupt');
+  };
+
   return {
     id: ctx.sessionId,
     get state() {
@@ -265,7 +271,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       }
       lastActivity = clock.now();
       if (message.type === 'text') userText(message.text);
-      else if (message.type === 'interrupt') turns!.interrupt(message.played_ms);
+      else if (message.type === 'interrupt') interrupt(message.played_ms);
       else if (!manual) fail('commit is only allowed with manual turn detection');
       else turns!.commit();
     },

@@ -23,8 +23,11 @@ export interface Turns {
   createRejected(eventId: string | undefined): boolean;
   /** The upstream refused a create for another reason: give up on it, so later turns are not held. */
   createFailed(eventId: string | undefined): void;
-  /** Browser `interrupt`: cancel the live response, truncate the last assistant audio item. */
-  interrupt(playedMs: number): void;
+  /**
+   * Browser `interrupt`: cancel the live response, truncate the last assistant audio item.
+   * Returns the truncate sent, if one was.
+   */
+  interrupt(playedMs: number): { itemId: string; audioEndMs: number } | undefined;
   /** Browser `text`: stop the live answer, then add the message and ask for a response. */
   userText(text: string): void;
   /** Browser `commit` (manual turn detection). */
@@ -99,14 +102,15 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
     interrupt(playedMs) {
       cancelLive();
       const item = lastAudio;
-      if (!item || item.truncated || item.bytes === 0) return;
+      if (!item || item.truncated || item.bytes === 0) return undefined;
       const sentMs = item.bytes / BYTES_PER_MS;
       // Played to the end: nothing unheard to remove from the model's context.
-      if (item.done && playedMs >= sentMs) return;
+      if (item.done && playedMs >= sentMs) return undefined;
       item.truncated = true;
       pendingTruncates++;
       const audioEndMs = Math.floor(Math.min(Math.max(playedMs, 0), sentMs));
       send({ type: 'conversation.item.truncate', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs });
+      return { itemId: item.id, audioEndMs };
     },
     userText(text) {
       cancelLive();

@@ -17,7 +17,7 @@ import { errorMessage, loadSources } from './sources.js';
 import type { SourceDeps } from './sources.js';
 
 /** Bumped whenever parsing, chunking or tokenizing changes, so old caches are not reused. */
-export const INDEX_FORMAT = 3;
+export const INDEX_FORMAT = 4;
 
 /** What a build did, for logs and `voice-rag index`. */
 export interface BuildStats {

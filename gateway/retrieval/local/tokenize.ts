@@ -1,10 +1,11 @@
 /**
  * One tokenizer for indexing and for queries, so both sides always agree: NFKC and lower case;
- * Latin-script words stemmed (Porter) with stop words dropped; Japanese, Chinese, Thai and other
- * scripts written without spaces split into words by `Intl.Segmenter` (ICU dictionaries), with
- * kanji/katakana bigrams added so a compound still matches when ICU splits it differently.
+ * Latin-script words stemmed (Porter, the `stemmer` package) with stop words dropped; Japanese,
+ * Chinese, Thai and other scripts written without spaces split into words by `Intl.Segmenter`
+ * (ICU dictionaries), with kanji/katakana bigrams added so a compound still matches when ICU
+ * splits it differently.
  */
-import { porterStem } from './stemmer.js';
+import { stemmer } from 'stemmer';
 
 const WORD = /[\p{L}\p{N}\p{M}]+(?:[._'’-][\p{L}\p{N}\p{M}]+)*/gu;
 /** Scripts whose words are not separated by spaces. */
@@ -95,5 +96,5 @@ function spacedTerms(token: string, out: string[]): void {
 function addWord(word: string, out: string[]): void {
   if (ENGLISH_STOP.has(word)) return;
   if (word.length === 1 && !/\p{N}/u.test(word)) return;
-  out.push(/^[a-z]+$/.test(word) ? porterStem(word) : word);
+  out.push(/^[a-z]+$/.test(word) ? stemmer(word) : word);
 }

@@ -67,6 +67,17 @@ describe('routes', () => {
     expect((await app.request('/demo/%2e%2e/secret.txt')).status).toBe(404);
   });
 
+  it('redirects a demo folder to its trailing slash and answers 404 to a malformed escape', async () => {
+    const dirs = fixtureDirs();
+    writeFileSync(join(dirs.demoDir, 'docs', 'index.html'), '<!doctype html><title>docs</title>');
+    const app = createApp({ realtime: refuseAll, configLoaded: () => true, ...dirs });
+    const folder = await app.request('/demo/docs');
+    expect(folder.status).toBe(301);
+    expect(folder.headers.get('location')).toBe('/demo/docs/');
+    expect((await app.request('/demo/docs/')).status).toBe(200);
+    expect((await app.request('/demo/%E0%A4%A')).status).toBe(404);
+  });
+
   it('answers 426 to a plain GET of the WebSocket endpoint', async () => {
     const app = createApp({ realtime: refuseAll, configLoaded: () => true });
     expect((await app.request('/v1/realtime?site=docs')).status).toBe(426);

@@ -91,10 +91,14 @@ export function rms(pcm: Int16Array): number {
 export const flushIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Advances a fake clock in small steps, letting I/O through, until `done()` holds. */
-export async function advanceUntil(clock: { advance(ms: number): void }, done: () => boolean, stepMs = 50, maxSteps = 2000): Promise<void> {
-  for (let step = 0; step < maxSteps && !done(); step++) {
+export async function advanceUntil(clock: { advance(ms: number): void }, done: () => boolean, stepMs = 50, wallMs = 20_000): Promise<void> {
+  // Speech synthesis runs on a worker thread in real time, so besides moving the fake clock the
+  // loop gives real time to the worker, bounded by a wall-clock deadline.
+  const deadline = Date.now() + wallMs;
+  while (!done() && Date.now() < deadline) {
     for (let i = 0; i < 5; i++) await flushIo();
     if (!done()) clock.advance(stepMs);
+    if (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
   }
   if (!done()) throw new Error('condition not reached');
 }
