@@ -249,7 +249,8 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   // Barge-in: the debug line lets operators (and the end-to-end tests) see where a truncate landed.
   const interrupt = (playedMs: number) => {
     const truncate = turns!.interrupt(playedMs);
-    logger.debug({ played_ms: playedMs, ...(truncate && { item_id: truncate.itemId, audio_end_ms: truncate.audioEndMs }) }, 'interrupt');
+    if (!truncate) logger.debug({ played_ms: playedMs }, 'interrupt: nothing to truncate');
+    else logger.debug({ played_ms: playedMs, item_id: truncate.itemId, audio_end_ms: truncate.audioEndMs }, 'interrupt: assistant audio truncated');
   };
 
   return {

@@ -95,14 +95,12 @@ describe('barge-in during a long answer', () => {
     expect((await readProbe(page)).errors).toEqual([]);
   });
 
-  // The gateway sends conversation.item.truncate {audio_end_ms} (gateway/session/turns.ts) but
-  // logs neither it nor the interrupt, so this test cannot yet see what the engine received. It
-  // runs once the gateway logs the truncate with its audio_end_ms at debug level (the harness
-  // sets LOG_LEVEL=debug; the demo config needs `log_level: ${LOG_LEVEL:-info}`): then drop `.todo`.
-  it.todo('the engine receives conversation.item.truncate with audio_end_ms at the played position', async () => {
+  // The offline engine logs each truncate it applies, at debug level (the harness runs the
+  // gateway with LOG_LEVEL=debug): that line is what the engine received.
+  it('the engine receives conversation.item.truncate with audio_end_ms at the played position', async () => {
     const interrupt = probe.frames.find((f) => f.dir === 'out' && f.type === 'interrupt');
     expect(interrupt, 'the first test saw the interrupt').toBeDefined();
-    const line = await stack.gateway.waitForLog((l) => /truncat/i.test(l.raw) && /"audio_end_ms":\s*\d+/.test(l.raw), 5_000);
+    const line = await stack.gateway.waitForLog((l) => /offline engine: conversation\.item\.truncated/.test(l.raw) && /"audio_end_ms":\s*\d+/.test(l.raw), 5_000);
     const audioEndMs = Number(/"audio_end_ms":\s*(\d+)/.exec(line.raw)![1]);
     // floor(min(played_ms, audio sent)): the visitor cannot have heard more than was sent.
     expect(Math.abs(audioEndMs - Number(interrupt!.json?.played_ms))).toBeLessThanOrEqual(20);

@@ -222,6 +222,7 @@ export class OfflineSession {
       end = meta.audioMs;
     }
     meta.truncatedMs = end;
+    this.options.logger?.debug({ item_id: id, audio_end_ms: end }, 'offline engine: conversation.item.truncated');
     this.emit({ type: 'conversation.item.truncated', item_id: id, content_index: 0, audio_end_ms: end });
   }
 
