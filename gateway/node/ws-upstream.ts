@@ -54,6 +54,9 @@ function wrap(ws: WebSocket): UpstreamSocket {
     // 'close' follows every 'error'; the session reacts there.
   });
   return {
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
     send(text) {
       if (ws.readyState === WebSocket.OPEN) ws.send(text);
     },

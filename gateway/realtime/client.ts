@@ -28,6 +28,8 @@ export interface RealtimeConnection {
   send(event: Record<string, unknown>): string;
   /** Sends `input_audio_buffer.append` for base64 audio without building an object. */
   appendAudio(base64: string): void;
+  /** Bytes queued towards the upstream and not yet written (an upstream that stops reading grows it). */
+  readonly bufferedAmount: number;
   onEvent(listener: (event: UpstreamEvent) => void): void;
   onClose(listener: (code: number, reason: string) => void): void;
   close(): void;
@@ -175,6 +177,9 @@ function createConnection(
       const eventId = `evt_gw${(++counter).toString(36)}`;
       if (!closed) socket.send(JSON.stringify({ event_id: eventId, ...event }));
       return eventId;
+    },
+    get bufferedAmount() {
+      return socket.bufferedAmount;
     },
     appendAudio(base64) {
       // base64 needs no JSON escaping, so the frame is built by concatenation.

@@ -6,6 +6,8 @@
 /** One open upstream WebSocket carrying JSON text frames. */
 export interface UpstreamSocket {
   send(text: string): void;
+  /** Bytes queued by `send` and not yet written to the network. */
+  readonly bufferedAmount: number;
   /** Closes the socket; safe to call more than once. */
   close(code?: number, reason?: string): void;
   /** Sets the message listener, replacing any earlier one. */

@@ -64,6 +64,8 @@ export interface VisitorSession {
 
 /** Texts typed before `ready` are held, up to this many. */
 const MAX_EARLY_TEXTS = 4;
+/** Typed messages allowed to wait behind a live answer; more is a flood (each one is a paid response). */
+const MAX_PENDING_TEXTS = 4;
 
 /** Creates a visitor session; call start() once the browser socket is open. */
 export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket): VisitorSession {
@@ -87,8 +89,16 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
 
+  // A browser that does not read must not make the gateway buffer without bound, whether it
+  // leaves audio or text unread. Once ending, the error frame itself may still be queued.
+  const browserStalled = () => {
+    if (state === 'ended' || browser.bufferedAmount <= maxBuffered) return false;
+    end(new GatewayError('bad_message', 'the browser is not reading fast enough'));
+    return true;
+  };
+
   const send = (message: ServerMessage) => {
-    if (!browserOpen) return;
+    if (!browserOpen || browserStalled()) return;
     browser.sendText(JSON.stringify(message));
   };
 
@@ -127,12 +137,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   };
 
   const sendAudio = (pcm: Uint8Array) => {
-    if (!browserOpen) return;
-    // A browser that does not read its audio must not make the gateway buffer without bound.
-    if (browser.bufferedAmount > maxBuffered) {
-      end(new GatewayError('bad_message', 'the browser is not reading audio fast enough'));
-      return;
-    }
+    if (!browserOpen || browserStalled()) return;
     browser.sendBinary(pcm);
   };
 
@@ -146,6 +151,8 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   };
 
   const userText = (text: string) => {
+    // Each typed message becomes a paid response: a flood is refused rather than queued.
+    if (turns!.pendingTexts() >= MAX_PENDING_TEXTS) return fail('too many messages waiting for an answer');
     if (ctx.server.log_transcripts) logger.info({ text }, 'visitor typed');
     turns!.userText(text);
   };
@@ -284,6 +291,8 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       const now = clock.now();
       if (!rate.accept(frame.byteLength, now)) return fail('audio arrives faster than real time');
       lastActivity = now;
+      // An upstream that stops reading must not make the gateway buffer the visitor's audio without bound.
+      if (upstream!.bufferedAmount > maxBuffered) return end(new GatewayError('upstream_error', 'the upstream is not reading'));
       upstream!.appendAudio(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64'));
     },
     handleBrowserClose() {

@@ -23,6 +23,8 @@ export interface Turns {
   createRejected(eventId: string | undefined): boolean;
   /** The upstream refused a create for another reason: give up on it, so later turns are not held. */
   createFailed(eventId: string | undefined): void;
+  /** Typed messages queued behind a live response, not yet sent. */
+  pendingTexts(): number;
   /**
    * Browser `interrupt`: cancel the live response, truncate the last assistant audio item.
    * Returns the truncate sent, if one was.
@@ -112,6 +114,7 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
       send({ type: 'conversation.item.truncate', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs });
       return { itemId: item.id, audioEndMs };
     },
+    pendingTexts: () => queue.filter((events) => events[0]?.type === 'conversation.item.create').length,
     userText(text) {
       cancelLive();
       queue.push([

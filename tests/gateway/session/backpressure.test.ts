@@ -24,6 +24,7 @@ function fakeUpstream(engine: Parameters<typeof buildUpstreamTarget>[0]) {
       return `evt_${sent.length}`;
     },
     appendAudio: () => {},
+    bufferedAmount: 0,
     onEvent(l) {
       listener = l;
     },
@@ -71,6 +72,6 @@ describe('outgoing audio', () => {
     upstream.emit('response.output_audio.delta', delta);
     expect(session.state).toBe('ended');
     expect(closedWith).toBe(4400);
-    expect(JSON.parse(frames.at(-1)!)).toEqual({ type: 'error', code: 'bad_message', message: 'the browser is not reading audio fast enough', fatal: true });
+    expect(JSON.parse(frames.at(-1)!)).toEqual({ type: 'error', code: 'bad_message', message: 'the browser is not reading fast enough', fatal: true });
   });
 });
