@@ -54,9 +54,11 @@ export function applyServerMessage(host: SessionHost, message: ServerMessage): v
       host.responseDone = false;
       host.dropAudio = false;
       host.playback.reset();
-      host.setState('speaking');
+      // 'speaking' waits for the answer's first words or audio: a response that only calls a
+      // tool (search) says nothing, and the visitor should keep seeing "looking it up".
       break;
     case 'assistant_transcript': {
+      beginSpeaking(host);
       const turn = host.turns.find((t) => t.id === message.item_id);
       if (turn?.final) break;
       upsertTurn(host, message.item_id, 'assistant', (turn?.text ?? '') + message.delta, false);
@@ -82,6 +84,11 @@ export function applyServerMessage(host: SessionHost, message: ServerMessage): v
       break;
     }
   }
+}
+
+/** Enters 'speaking' when the current answer produces words or audio. */
+export function beginSpeaking(host: SessionHost): void {
+  if (!host.dropAudio && (host.current === 'listening' || host.current === 'searching')) host.setState('speaking');
 }
 
 function upsertTurn(host: SessionHost, id: string, role: Turn['role'], text: string, final: boolean): void {

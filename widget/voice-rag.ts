@@ -11,7 +11,7 @@ import { PlaybackController } from './audio/playback.js';
 import { createAudioContext } from './audio/worklets.js';
 import { ConnectionController, buildSocketUrl } from './connection.js';
 import { VoiceRagErrorEvent, VoiceRagStateEvent } from './events.js';
-import { applyServerMessage } from './session.js';
+import { applyServerMessage, beginSpeaking } from './session.js';
 import type { SessionHost } from './session.js';
 import type { Turn, WidgetState } from './state.js';
 import { stringsFor } from './ui/strings.js';
@@ -250,6 +250,7 @@ export class VoiceRag extends LitElement implements SessionHost {
 
   private handleAudio(pcm: ArrayBuffer): void {
     if (this.dropAudio || this.responseId === undefined) return;
+    beginSpeaking(this);
     this.playback.push(pcm);
   }
 

@@ -25,6 +25,25 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
   });
   afterEach(cleanup);
 
+  it('keeps showing "looking it up" through a response that only calls a tool, and speaks with the answer', async () => {
+    const site = uniqueSite('tool-only');
+    const el = await widget(site);
+    const states = recordStates(el);
+    part(el, 'mic-button').click();
+    await waitForState(el, 'listening');
+    await play(site,
+      { json: { type: 'response_started', response_id: 'r0' } },
+      { json: { type: 'searching', query: 'return policy' } },
+      { json: { type: 'response_done', response_id: 'r0', status: 'completed' } },
+      { json: { type: 'response_started', response_id: 'r1' } });
+    await waitForState(el, 'searching');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(el.state).to.equal('searching');
+    await play(site, { json: { type: 'assistant_transcript', item_id: 'a1', delta: 'You can ' } });
+    await waitForState(el, 'speaking');
+    expect(states).to.deep.equal(['connecting', 'listening', 'searching', 'speaking']);
+  });
+
   it('goes idle → connecting → listening → searching → speaking → listening, with no axe violations in any state', async () => {
     const site = uniqueSite('happy');
     const el = await widget(site);
