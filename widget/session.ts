@@ -73,8 +73,9 @@ export function applyServerMessage(host: SessionHost, message: ServerMessage): v
     case 'response_done':
       if (message.response_id !== host.responseId) break;
       host.responseDone = true;
-      // The state returns to listening when the last buffered audio has been heard.
-      if (host.playback.active && message.status === 'completed' && !host.dropAudio) host.playback.end();
+      // The state returns to listening when the last buffered audio has been heard; an answer cut
+      // short (incomplete, failed) still plays what arrived. Only a cancelled one stops at once.
+      if (host.playback.active && message.status !== 'cancelled' && !host.dropAudio) host.playback.end();
       else if (host.current === 'speaking') host.setState('listening');
       break;
     case 'error': {

@@ -3,6 +3,7 @@
  * the voice-rag gateway.
  */
 import { LitElement } from 'lit';
+import type { PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import type { ErrorCode, ServerMessage } from '../gateway/protocol.js';
 import { CaptureController } from './audio/capture.js';
@@ -25,6 +26,7 @@ const CLOSE_CODES: Record<number, ErrorCode> = {
   4502: 'upstream_error', 4503: 'upstream_unavailable', 1001: 'server_shutdown', 1011: 'internal',
 };
 const MAX_TEXT_CHARS = 2000;
+const MIN_RETRY_MS = 1000;
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
 // The origin this script was served from is the gateway unless the `gateway` attribute says otherwise.
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
@@ -103,9 +105,10 @@ export class VoiceRag extends LitElement implements SessionHost {
   /** @internal */ responseDone = false;
   /** @internal */ dropAudio = false;
   private pendingText: string[] = [];
+  /** Settles once the last barge-in's `interrupt` has been sent; typed questions wait for it. */
+  private interrupted: Promise<void> = Promise.resolve();
   private generation = 0;
   private retryTimer: ReturnType<typeof setInterval> | undefined;
-  private textOnly = false;
 
   @query('canvas') private canvas?: HTMLCanvasElement;
   @query('.launcher') private launcher?: HTMLButtonElement;
@@ -119,6 +122,8 @@ export class VoiceRag extends LitElement implements SessionHost {
   @state() private open = false;
   @state() private talking = false;
   @state() /** @internal */ queueSeconds = 0;
+  /** A session opened by typing holds no microphone until the mic button is pressed. */
+  @state() private textOnly = false;
 
   @property({ reflect: true }) site = '';
   @property() gateway = '';
@@ -158,13 +163,14 @@ export class VoiceRag extends LitElement implements SessionHost {
     if (ACTIVE.includes(this.current)) this.setState('ended');
   }
 
-  override updated(): void {
+  override updated(changed: PropertyValues<this>): void {
     const base = this.renderRoot.querySelector<HTMLElement>('.base');
     if (this.accent) base?.style.setProperty('--accent', this.accent);
     else base?.style.removeProperty('--accent');
     const speaking = this.current === 'speaking';
     this.levels.attach(this.canvas, (this.current === 'listening' && this.capture.active) || speaking);
-    const list = this.renderRoot.querySelector('.transcript');
+    // Only new text scrolls: a countdown tick must not yank a visitor back from an older answer.
+    const list = changed.has('turns') ? this.renderRoot.querySelector('.transcript') : null;
     if (list) list.scrollTop = list.scrollHeight;
   }
 
@@ -182,15 +188,20 @@ export class VoiceRag extends LitElement implements SessionHost {
   }
 
   /** @internal Flushes playback now and tells the gateway how much of the answer was heard. */
-  async bargeIn(): Promise<void> {
+  bargeIn(): Promise<void> {
     this.dropAudio = true;
-    const playedMs = await this.playback.flush();
-    this.connection.send({ type: 'interrupt', played_ms: playedMs });
+    this.interrupted = this.playback.flush().then((playedMs) => {
+      this.connection.send({ type: 'interrupt', played_ms: playedMs });
+    });
+    return this.interrupted;
   }
 
   /** @internal Ends the session on an error; rate limits and budgets retry by themselves after the wait. */
   fail(code: ErrorCode, text: string, retryAfterMs?: number, message = text): void {
     this.release();
+    const retries = (code === 'rate_limited' || code === 'over_budget') && retryAfterMs !== undefined;
+    // Questions typed while connecting are sent by the automatic retry, never by a later, unrelated session.
+    if (!retries) this.pendingText.length = 0;
     this.error = { code, text };
     this.dispatchEvent(new VoiceRagErrorEvent(code, message, retryAfterMs));
     if (code === 'session_expired' || code === 'server_shutdown') {
@@ -200,16 +211,17 @@ export class VoiceRag extends LitElement implements SessionHost {
       return;
     }
     this.setState('error');
-    if ((code === 'rate_limited' || code === 'over_budget') && retryAfterMs !== undefined) {
-      const retryAt = Date.now() + retryAfterMs;
+    if (retries) {
+      // A floor, so a gateway answering `retry_after_ms: 0` again and again is not hammered.
+      const retryAt = Date.now() + Math.max(MIN_RETRY_MS, retryAfterMs);
       const tick = (): void => {
         this.countdown = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
         if (Date.now() < retryAt) return;
         this.clearRetry();
         void this.start();
       };
-      tick();
       this.retryTimer = setInterval(tick, 250);
+      tick();
     }
   }
 
@@ -280,7 +292,8 @@ export class VoiceRag extends LitElement implements SessionHost {
 
   private readonly handleKeydown = (event: KeyboardEvent): void => {
     if (event.key !== 'Escape') return;
-    if (ACTIVE.includes(this.current)) void this.stop();
+    // Escape also cancels a pending automatic retry, which would otherwise reopen the microphone.
+    if (ACTIVE.includes(this.current) || this.retryTimer !== undefined) void this.stop();
     else if (this.mode === 'floating' && this.open) {
       this.open = false;
       this.launcher?.focus();
@@ -293,17 +306,38 @@ export class VoiceRag extends LitElement implements SessionHost {
       void this.context.resume();
       return;
     }
-    if (ACTIVE.includes(this.current)) void this.stop();
+    if (this.textOnly && ACTIVE.includes(this.current)) this.openMic();
+    else if (ACTIVE.includes(this.current)) void this.stop();
     else void this.start();
   }
 
   private handleTalk(down: boolean): void {
-    if (!this.pushToTalk || down === this.talking) return;
+    if (!this.pushToTalk) return;
+    // Push-to-talk never reaches handleMicClick; a suspended context resumes here, and pointerup
+    // counts as a gesture on touch screens where pointerdown does not.
+    if (this.context?.state === 'suspended' && ACTIVE.includes(this.current)) void this.context.resume();
+    if (down === this.talking) return;
+    if (down && this.textOnly && ACTIVE.includes(this.current)) this.openMic();
     // start() releases the previous session synchronously, so `talking` is set after it.
     if (down && !ACTIVE.includes(this.current)) void this.start();
     else if (down && this.current === 'speaking') void this.bargeIn();
     this.talking = down;
     if (!down && this.ready) this.connection.send({ type: 'commit' });
+  }
+
+  /** Opens the microphone in the current session. */
+  private openMic(): void {
+    const generation = this.generation;
+    const context = this.context;
+    if (!context) return;
+    this.textOnly = false;
+    // The waveform starts once the mic is open, which may be after `ready`.
+    this.capture.start(context).then(
+      () => this.requestUpdate(),
+      () => {
+        if (generation === this.generation) this.notice = this.strings.micUnavailable;
+      },
+    );
   }
 
   /** Opens the session (socket, microphone); call it from a user gesture. */
@@ -320,15 +354,7 @@ export class VoiceRag extends LitElement implements SessionHost {
     const context = (this.context = createAudioContext());
     context.onstatechange = () => this.handleContextState(context);
     void this.playback.start(context).catch(() => undefined);
-    if (!this.textOnly) {
-      // The waveform starts once the mic is open, which may be after `ready`.
-      this.capture.start(context).then(
-        () => this.requestUpdate(),
-        () => {
-          if (generation === this.generation) this.notice = this.strings.micUnavailable;
-        },
-      );
-    }
+    if (!this.textOnly) this.openMic();
     let token = this.token;
     try {
       if (this.tokenProvider) token = await this.tokenProvider();
@@ -337,12 +363,18 @@ export class VoiceRag extends LitElement implements SessionHost {
       return;
     }
     if (generation !== this.generation) return;
-    this.connection.connect(buildSocketUrl(this.gateway || SCRIPT_ORIGIN, this.site, token || undefined));
+    try {
+      this.connection.connect(buildSocketUrl(this.gateway || SCRIPT_ORIGIN, this.site, token || undefined));
+    } catch (error) {
+      // A malformed `gateway` attribute: an error state with the mic released, not a hang in `connecting`.
+      this.fail('upstream_unavailable', this.strings.errors.upstream_unavailable, undefined, String(error));
+    }
   }
 
   /** Ends the session and releases the microphone, audio and socket. */
   async stop(): Promise<void> {
     if (!ACTIVE.includes(this.current) && this.current !== 'error') return;
+    this.pendingText.length = 0;
     if (this.current === 'speaking' || this.playback.bufferedMs > 0) await this.bargeIn();
     this.release();
     this.setState('ended');
@@ -354,7 +386,11 @@ export class VoiceRag extends LitElement implements SessionHost {
     if (!trimmed) return;
     if (this.ready && this.connection.open) {
       if (this.current === 'speaking') void this.bargeIn();
-      this.connection.send({ type: 'text', text: trimmed });
+      // The interrupt must reach the gateway first, or it would cancel the answer to this question.
+      const generation = this.generation;
+      void this.interrupted.then(() => {
+        if (generation === this.generation) this.connection.send({ type: 'text', text: trimmed });
+      });
       return;
     }
     this.pendingText.push(trimmed);
@@ -362,7 +398,8 @@ export class VoiceRag extends LitElement implements SessionHost {
   }
 
   override render() {
-    const active = ACTIVE.includes(this.current);
+    // The mic button offers "stop" only when the microphone is part of the session.
+    const active = ACTIVE.includes(this.current) && !this.textOnly;
     return renderPanel({
       strings: this.strings,
       state: this.current,

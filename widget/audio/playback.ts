@@ -22,6 +22,7 @@ export interface PlaybackHandlers {
 /** Owns the playback worklet node; released on stop and on disconnect. */
 export class PlaybackController implements ReactiveController {
   private node: AudioWorkletNode | undefined;
+  private context: AudioContext | undefined;
   private readonly handlers: PlaybackHandlers;
   private playedSamples = 0;
   private queuedSamples = 0;
@@ -70,6 +71,7 @@ export class PlaybackController implements ReactiveController {
     node.port.onmessage = (event: MessageEvent<PlaybackEvent>) => this.handle(event.data);
     node.connect(context.destination);
     this.node = node;
+    this.context = context;
     for (const { command, transfer } of early) node.port.postMessage(command, transfer);
   }
 
@@ -92,7 +94,7 @@ export class PlaybackController implements ReactiveController {
     this.send({ type: 'end' });
   }
 
-  /** Drops all buffered audio at once and resolves with the milliseconds actually played. */
+  /** Drops all buffered audio at once and resolves with the milliseconds actually heard. */
   flush(): Promise<number> {
     if (this.early) this.early.length = 0;
     if (!this.node) return Promise.resolve(this.playedMs);
@@ -103,7 +105,7 @@ export class PlaybackController implements ReactiveController {
         this.pendingFlush = undefined;
         this.playedSamples = samples;
         this.queuedSamples = samples;
-        resolve(Math.floor(samples / WIRE_SAMPLES_PER_MS));
+        resolve(Math.max(0, Math.floor(samples / WIRE_SAMPLES_PER_MS) - this.latencyMs()));
       };
       this.pendingFlush = finish;
       this.send({ type: 'flush' });
@@ -119,6 +121,7 @@ export class PlaybackController implements ReactiveController {
       this.node.disconnect();
     }
     this.node = undefined;
+    this.context = undefined;
     this.queuedSamples = this.playedSamples;
   }
 
@@ -142,6 +145,15 @@ export class PlaybackController implements ReactiveController {
         this.handlers.onLevel?.(0);
         break;
     }
+  }
+
+  /**
+   * What the worklet rendered reaches the ear this much later (long over Bluetooth); the model
+   * must not believe the visitor heard it. Browsers without `outputLatency` (Safari) give 0.
+   */
+  private latencyMs(): number {
+    const context = this.context;
+    return context ? Math.round(((context.baseLatency || 0) + (context.outputLatency || 0)) * 1000) : 0;
   }
 
   private send(command: PlaybackCommand, transfer: Transferable[] = []): void {

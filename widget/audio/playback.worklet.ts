@@ -72,7 +72,8 @@ class PlaybackProcessor extends AudioWorkletProcessor {
   private handle(command: PlaybackCommand): void {
     switch (command.type) {
       case 'audio':
-        this.overflow.push(new Int16Array(command.pcm));
+        // A stray odd byte would make the Int16Array constructor throw and lose the whole chunk.
+        this.overflow.push(new Int16Array(command.pcm, 0, command.pcm.byteLength >> 1));
         this.refill();
         break;
       case 'reset':

@@ -125,5 +125,6 @@ const TABLES: Record<string, Strings> = { en, ja };
 /** Picks the table for a BCP 47 tag (`ja-JP` → Japanese); English when there is none. */
 export function stringsFor(lang: string | undefined): Strings {
   const primary = (lang ?? '').toLowerCase().split('-')[0] ?? '';
-  return TABLES[primary] ?? en;
+  // Own keys only: `lang="constructor"` must not pick up Object.prototype.constructor.
+  return Object.hasOwn(TABLES, primary) ? TABLES[primary]! : en;
 }

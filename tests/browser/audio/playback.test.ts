@@ -52,6 +52,49 @@ describe('playback', () => {
     }
   });
 
+  it('leaves the output latency out of the played position of a flush', async () => {
+    const context = new AudioContext();
+    await context.resume();
+    Object.defineProperty(context, 'outputLatency', { value: 0.3 });
+    const playback = new PlaybackController(fakeHost());
+    try {
+      await playback.start(context);
+      playback.reset();
+      for (const chunk of tone(3000)) playback.push(chunk);
+      await until(() => playback.playedMs > 0, 2000, 'playback start');
+      const startedAt = context.currentTime - playback.playedMs / 1000;
+      await new Promise((r) => setTimeout(r, 700));
+      const renderedMs = (context.currentTime - startedAt) * 1000;
+      const playedMs = await playback.flush();
+      expect(playedMs, `rendered ${renderedMs} ms`).to.be.within(renderedMs - 300 - 120, renderedMs - 300 + 60);
+    } finally {
+      playback.stop();
+      await context.close();
+    }
+  });
+
+  it('plays a chunk with a stray odd byte instead of dropping it', async () => {
+    const context = new AudioContext();
+    await context.resume();
+    let drainedMs = -1;
+    const playback = new PlaybackController(fakeHost(), { onDrained: (ms) => (drainedMs = ms) });
+    try {
+      await playback.start(context);
+      playback.reset();
+      const [first, second] = tone(200);
+      const odd = new Uint8Array(first!.byteLength + 1);
+      odd.set(new Uint8Array(first!));
+      playback.push(odd.buffer);
+      playback.push(second!);
+      playback.end();
+      await until(() => drainedMs >= 0, 4000, 'drained');
+      expect(drainedMs).to.equal(200);
+    } finally {
+      playback.stop();
+      await context.close();
+    }
+  });
+
   it('flushes at once and reports how much was actually played', async () => {
     const context = new AudioContext();
     await context.resume();

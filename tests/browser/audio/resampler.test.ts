@@ -29,8 +29,8 @@ describe('capture resampler', () => {
     expect(Math.abs(gainDb(48_000, 24_000, 1000))).to.be.lessThan(0.5);
   });
 
-  it('attenuates a 15 kHz tone by at least 40 dB going from 48 kHz to 24 kHz', () => {
-    expect(gainDb(48_000, 24_000, 15_000)).to.be.lessThan(-40);
+  it('attenuates a 15 kHz tone by more than 80 dB going from 48 kHz to 24 kHz, as WIDGET.md promises', () => {
+    expect(gainDb(48_000, 24_000, 15_000)).to.be.lessThan(-80);
   });
 
   it('also filters 44.1 kHz input, the other common device rate', () => {
