@@ -62,6 +62,10 @@ export function checkConfig(config: GatewayConfig, options: CheckOptions = {}): 
       add('warning', ['sites', id, 'limits'],
         `site "${id}" uses a paid engine (${engine.kind}) with no daily_budget_usd: its spending is not capped`);
     }
+    if (!isKnownZone(limits.budget_time_zone)) {
+      add('warning', ['sites', id, 'limits', 'budget_time_zone'],
+        `budget_time_zone "${limits.budget_time_zone}" is not an IANA time zone this Node knows: budget days will start at midnight UTC`);
+    }
     site.origins.forEach((origin, index) => {
       const url = new URL(origin);
       if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
@@ -77,4 +81,14 @@ export function checkConfig(config: GatewayConfig, options: CheckOptions = {}): 
       `status_token is ${token.length} characters; use at least ${MIN_STATUS_TOKEN_LENGTH} random characters`);
   }
   return issues;
+}
+
+// The limiter falls back to UTC for a zone Intl rejects (limits/day.ts); say so before it runs.
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }

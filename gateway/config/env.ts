@@ -40,16 +40,23 @@ export interface SubstitutionResult {
 export function substituteEnv(doc: Document, env: Env, file: string, locate: Locator): SubstitutionResult {
   const issues: ConfigIssue[] = [];
   const substituted = new Set<string>();
-  const walk = (node: unknown, path: PropertyKey[]): void => {
-    if (isMap(node)) {
+  const substitutedNodes = new Set<unknown>();
+  // `markOnly`: under an alias, whose anchor (earlier in the file) is already substituted, only
+  // the paths are recorded, so an error at the alias never echoes the variable's value either.
+  const walk = (node: unknown, path: PropertyKey[], markOnly = false, depth = 0): void => {
+    if (isAlias(node)) {
+      if (depth < 20) walk(node.resolve(doc), path, true, depth + 1);
+    } else if (isMap(node)) {
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
-        walk(pair.value, [...path, String(key)]);
+        walk(pair.value, [...path, String(key)], markOnly, depth);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, index) => walk(item, [...path, index]));
-    } else if (isScalar(node) && !isAlias(node) && typeof node.value === 'string') {
+      node.items.forEach((item, index) => walk(item, [...path, index], markOnly, depth));
+    } else if (markOnly) {
+      if (substitutedNodes.has(node)) substituted.add(joinPath(path));
+    } else if (isScalar(node) && typeof node.value === 'string') {
       substituteScalar(node as Scalar<string>, path);
     }
   };
@@ -57,6 +64,7 @@ export function substituteEnv(doc: Document, env: Env, file: string, locate: Loc
     const source = scalar.value;
     if (!source.includes('${')) return;
     substituted.add(joinPath(path));
+    substitutedNodes.add(scalar);
     const report = (severity: ConfigIssue['severity'], message: string): void => {
       const { line, column } = locate(path);
       issues.push({ severity, file, line, column, path: joinPath(path), message });

@@ -164,7 +164,7 @@ export function createAdmission(options: AdmissionOptions): LimitsAdmission {
     const limits = limitsOf(siteId, engineId, request);
     const holder = `${nodeId}:${++leaseCount}`;
     const slotKeys = [keys.slots('site', siteId), keys.slots('engine', engineId)];
-    let holdsSlots = false;
+    let lease: Lease | undefined;
     try {
       const now = clock.now();
       await checkBudgets(request, limits, now);
@@ -182,7 +182,9 @@ export function createAdmission(options: AdmissionOptions): LimitsAdmission {
         const which = slots.fullKey === slotKeys[0] ? "the site's" : "the deployment's";
         throw new GatewayError('rate_limited', `${which} concurrent sessions are all in use`, { retryAfterMs: CONCURRENCY_RETRY_MS });
       }
-      holdsSlots = true;
+      // The heartbeat starts now, not once admitted: a wait in the queue longer than the lease
+      // time would otherwise let the slot expire under a session that then runs uncounted.
+      lease = createLease(slotKeys, holder);
 
       const perVisitor = limits.site.per_visitor_per_minute;
       if (perVisitor !== undefined) {
@@ -203,13 +205,13 @@ export function createAdmission(options: AdmissionOptions): LimitsAdmission {
         onQueued: (retryInMs) => request.onQueued(retryInMs),
       });
     } catch (error) {
-      if (holdsSlots) void store.releaseSlots(slotKeys, holder).catch(() => {});
+      lease?.release();
       if (error instanceof StoreUnavailableError)
         throw new GatewayError('upstream_unavailable', 'the limits store is unreachable', { retryAfterMs: STORE_RETRY_MS, cause: error });
       throw error;
     }
     countConnection(siteId, engineId);
-    return createLease(slotKeys, holder);
+    return lease;
   }
 
   function recordUsage(siteId: string, engineId: string, usage: TokenUsage, costUsd: number): void {

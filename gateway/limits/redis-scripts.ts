@@ -5,9 +5,10 @@
  */
 
 /**
- * KEYS: per bucket its hash (t: tokens, u: counted at, n: take sequence) and its window log
- * (sorted set of take times). ARGV: now, then per bucket capacity, refill per ms and window
- * ms (0: none). Returns {taken, waitMs}.
+ * KEYS: per bucket its hash (t: tokens, u: counted at, b: blocked until, n: take sequence) and
+ * its window log (sorted set of take times). ARGV: now, then per bucket capacity, refill per
+ * ms and window ms (0: none). Returns {taken, waitMs}. A `u` ahead of `now` without `b` is
+ * another node's clock running ahead, not a block: it counts as no time elapsed.
  */
 export const TAKE_TOKENS = `
 local now = tonumber(ARGV[1])
@@ -17,10 +18,11 @@ local wait = 0
 for i = 1, n do
   local key, logKey = KEYS[2 * i - 1], KEYS[2 * i]
   local cap, perMs, windowMs = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
-  local state = redis.call('HMGET', key, 't', 'u')
-  local t, u = tonumber(state[1]), tonumber(state[2])
+  local state = redis.call('HMGET', key, 't', 'u', 'b')
+  local t, u, b = tonumber(state[1]), tonumber(state[2]), tonumber(state[3])
   local blocked = 0
-  if u and u > now then blocked = u - now end
+  if b and b > now then blocked = b - now end
+  if u and u > now then u = now end
   local w = 0
   if cap < 0 then
     w = math.ceil(blocked)
@@ -51,6 +53,7 @@ for i = 1, n do
   if cap >= 0 then
     local level = levels[i] - 1
     redis.call('HSET', key, 't', string.format('%.17g', level), 'u', string.format('%d', now))
+    redis.call('HDEL', key, 'b')
     redis.call('PEXPIRE', key, math.max(math.ceil((cap - level) / perMs), windowMs) + 1000)
     if windowMs > 0 then
       local seq = redis.call('HINCRBY', key, 'n', 1)
@@ -65,10 +68,10 @@ return {1, 0}
 /** KEYS[1]: bucket. ARGV: until, ttl ms from now to full after the block. */
 export const BLOCK_BUCKET = `
 local untilMs = tonumber(ARGV[1])
-local u = tonumber(redis.call('HGET', KEYS[1], 'u'))
+local b = tonumber(redis.call('HGET', KEYS[1], 'b'))
 local extend = 0
-if u and u > untilMs then extend = u - untilMs; untilMs = u end
-redis.call('HSET', KEYS[1], 't', '0', 'u', string.format('%d', untilMs))
+if b and b > untilMs then extend = b - untilMs; untilMs = b end
+redis.call('HSET', KEYS[1], 't', '0', 'u', string.format('%d', untilMs), 'b', string.format('%d', untilMs))
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + extend)
 `;
 

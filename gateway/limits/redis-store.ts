@@ -104,14 +104,16 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       run(async () => {
         const pipeline = redis.pipeline();
         for (const spec of specs) {
-          pipeline.hmget(spec.key, 't', 'u');
+          pipeline.hmget(spec.key, 't', 'u', 'b');
           pipeline.zrangebyscore(logKey(spec), `(${now - (spec.windowMs ?? 0)}`, '+inf', 'WITHSCORES');
         }
         const replies = (await pipeline.exec()) ?? [];
         for (const [error] of replies) if (error) throw error;
         return specs.map((spec, index) => {
-          const [t, u] = (replies[2 * index]?.[1] as (string | null)[] | null) ?? [null, null];
-          const state = u === null || u === undefined ? undefined : { tokens: Number(t ?? 0), updatedAt: Number(u) };
+          const [t, u, b] = (replies[2 * index]?.[1] as (string | null)[] | null) ?? [];
+          // As in TAKE_TOKENS: only `b` blocks; a `u` from a clock ahead of ours counts as now.
+          const updatedAt = b ? Number(b) : Math.min(Number(u), now);
+          const state = u === null || u === undefined ? undefined : { tokens: Number(t ?? 0), updatedAt };
           const scores = ((replies[2 * index + 1]?.[1] as string[] | null) ?? []).filter((_, at) => at % 2 === 1).map(Number);
           return bucketLevel(spec, state, now, spec.windowMs ? scores : []).tokens;
         });

@@ -91,8 +91,11 @@ export function watchConfig(
 
   // Watching the folder, not the file: editors that save by writing a new file and renaming it
   // over the old one would leave a file watcher attached to the deleted inode.
+  // Kubernetes mounts a ConfigMap as `name -> ..data/name` and updates it by swapping the
+  // `..data` link, so only a `..`-prefixed entry changes in this folder.
   const watcher: FSWatcher = watch(dirname(file), { persistent: false }, (_event, changed) => {
-    if (changed === null || changed.toString() === name) schedule();
+    const entry = changed?.toString();
+    if (entry === undefined || entry === name || entry.startsWith('..')) schedule();
   });
   watcher.on('error', (error) => logger.error({ file, err: error }, 'config watcher failed; edits are no longer picked up'));
 

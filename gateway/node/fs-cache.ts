@@ -3,6 +3,8 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CacheStore } from '../retrieval/local/ports.js';
 
+let writes = 0;
+
 /** Creates a CacheStore over the folder `cacheDir` (relative to `baseDir`), created on first write. */
 export function createFsCache(cacheDir: string, baseDir = process.cwd()): CacheStore {
   const dir = resolve(baseDir, cacheDir);
@@ -18,7 +20,8 @@ export function createFsCache(cacheDir: string, baseDir = process.cwd()): CacheS
     async write(name, text) {
       await mkdir(dir, { recursive: true });
       // Write then rename, so a crash or a second gateway never reads half a file.
-      const temp = join(dir, `${name}.${process.pid}.${Date.now()}.tmp`);
+      // Sites with equal settings share a file and may write it at once: each write its own temp.
+      const temp = join(dir, `${name}.${process.pid}.${++writes}.tmp`);
       await writeFile(temp, text, 'utf8');
       await rename(temp, join(dir, name));
     },

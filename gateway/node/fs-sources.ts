@@ -21,7 +21,7 @@ export function createFsSources(): SourceFiles {
       return new Uint8Array(await readFile(resolve(cwd, path)));
     },
 
-    async watch(dirs, cwd, onChange, ignore) {
+    async watch(dirs, cwd, onChange, ignore, onError) {
       const ignored = ignore.map((dir) => resolve(cwd, dir));
       const watcher = watchFiles(
         dirs.map((dir) => resolve(cwd, dir || '.')),
@@ -33,6 +33,8 @@ export function createFsSources(): SourceFiles {
         },
       );
       watcher.on('all', (_event, path) => onChange(relative(cwd, path).split(sep).join('/')));
+      // An 'error' event without a listener would throw and take the whole gateway down.
+      watcher.on('error', (error) => onError?.(error));
       await new Promise<void>((ready) => watcher.once('ready', () => ready()));
       return () => watcher.close();
     },

@@ -57,12 +57,17 @@ export function listenWebSocket(options: WsListenOptions): Promise<WsListener> {
       ws.on('message', (data: RawData, isBinary: boolean) => {
         const payload = isBinary ? toBytes(data) : toBytes(data).toString('utf8');
         ready = ready.then((handler) => {
-          handler?.receive(payload, isBinary);
+          // A throw would reject the chain: every later frame lost, and an unhandled rejection.
+          try {
+            handler?.receive(payload, isBinary);
+          } catch {
+            ws.close(1011, 'engine failed to handle a frame');
+          }
           return handler;
         });
       });
       ws.on('close', () => {
-        void ready.then((handler) => handler?.close());
+        void ready.then((handler) => handler?.close()).catch(() => undefined);
       });
       ws.on('error', () => ws.terminate());
     });

@@ -16,6 +16,15 @@ const invalid = (param: string, message: string, code = 'invalid_value'): { ok: 
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 
+/**
+ * A client value as error text. `String()` throws on JSON such as `{"toString": 1}`, which would
+ * turn a bad request into a server_error.
+ */
+export function valueText(value: unknown): string {
+  if (isString(value)) return value;
+  return JSON.stringify(value) ?? 'undefined';
+}
+
 /** Decodes base64 PCM16 little-endian (an odd trailing byte is dropped). */
 export function decodePcm16(base64: string): Int16Array {
   const bytes = Buffer.from(base64, 'base64');
@@ -50,7 +59,7 @@ export function parseCreatedItem(raw: unknown, conversation: Conversation): { ok
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return invalid('item', "Missing required parameter: 'item'.", 'missing_required_parameter');
   const item = raw as Record<string, unknown>;
   if (item.id !== undefined && (!isString(item.id) || conversation.has(item.id))) {
-    return invalid('item.id', `Item id ${String(item.id)} is invalid or already exists in the conversation.`);
+    return invalid('item.id', `Item id ${valueText(item.id)} is invalid or already exists in the conversation.`);
   }
   const id = isString(item.id) ? item.id : newId('item');
   switch (item.type) {
@@ -77,6 +86,6 @@ export function parseCreatedItem(raw: unknown, conversation: Conversation): { ok
     case undefined:
       return invalid('item.type', "Missing required parameter: 'item.type'.", 'missing_required_parameter');
     default:
-      return invalid('item.type', `Invalid value: '${String(item.type)}'. Supported values are: 'message', 'function_call' and 'function_call_output'.`);
+      return invalid('item.type', `Invalid value: '${valueText(item.type)}'. Supported values are: 'message', 'function_call' and 'function_call_output'.`);
   }
 }

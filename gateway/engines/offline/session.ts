@@ -3,7 +3,7 @@ import type { Clock } from '../../clock.js';
 import { Conversation, type Item } from './conversation.js';
 import { newId } from './ids.js';
 import { AudioInput } from './audio-input.js';
-import { parseCreatedItem } from './item-create.js';
+import { parseCreatedItem, valueText } from './item-create.js';
 import { planResponse, type Recognizer } from './response-plan.js';
 import { ResponseRun } from './response-run.js';
 import {
@@ -135,14 +135,14 @@ export class OfflineSession {
       case 'conversation.item.create':
         return this.createItem(event, eventId);
       case 'conversation.item.delete': {
-        const id = String(event.item_id);
+        const id = valueText(event.item_id);
         if (!this.conversation.delete(id)) return this.error(noItem(id), eventId);
         this.userAudio.delete(id);
         return this.emit({ type: 'conversation.item.deleted', item_id: id });
       }
       case 'conversation.item.retrieve': {
-        const item = this.conversation.get(String(event.item_id));
-        if (!item) return this.error(noItem(String(event.item_id)), eventId);
+        const item = this.conversation.get(valueText(event.item_id));
+        if (!item) return this.error(noItem(valueText(event.item_id)), eventId);
         return this.emit({ type: 'conversation.item.retrieved', item });
       }
       case 'conversation.item.truncate':
@@ -200,7 +200,7 @@ export class OfflineSession {
   }
 
   private truncate(event: ClientEvent, eventId: string | null): void {
-    const id = String(event.item_id);
+    const id = valueText(event.item_id);
     const item = this.conversation.get(id);
     if (!item) return this.error(noItem(id), eventId);
     const hasAudio = item.type === 'message' && item.role === 'assistant' && (item.content.length === 0 || item.content.some((p) => p.type === 'output_audio'));

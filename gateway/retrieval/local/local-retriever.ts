@@ -81,7 +81,9 @@ export async function createLocalRetriever(config: LocalIndexConfig, deps: Local
 
   if (deps.watch !== false && current.watchDirs.length > 0) {
     const ignore = [...(deps.cacheDir ? [normalizePath(deps.cacheDir)] : []), 'node_modules', '.git'];
-    stopWatching = await deps.files.watch(current.watchDirs, deps.configDir, onChange, ignore);
+    const onError = (error: unknown) =>
+      deps.logger.warn({ err: error }, 'retrieval: watching the source folders failed; edits may not trigger a rebuild');
+    stopWatching = await deps.files.watch(current.watchDirs, deps.configDir, onChange, ignore, onError);
   }
 
   return {

@@ -10,9 +10,16 @@ export interface SourceFiles {
   read(path: string, cwd: string): Promise<Uint8Array>;
   /**
    * Calls `onChange` when a file under one of `dirs` (relative to `cwd`) is added, changed or
-   * removed; paths under `ignore` are not watched. Resolves to a function that stops watching.
+   * removed; paths under `ignore` are not watched; `onError` hears watcher failures (such as
+   * running out of inotify watches). Resolves to a function that stops watching.
    */
-  watch(dirs: readonly string[], cwd: string, onChange: (path: string) => void, ignore: readonly string[]): Promise<() => Promise<void>>;
+  watch(
+    dirs: readonly string[],
+    cwd: string,
+    onChange: (path: string) => void,
+    ignore: readonly string[],
+    onError?: (error: unknown) => void,
+  ): Promise<() => Promise<void>>;
 }
 
 /** A small key → text store for the serialized index. */

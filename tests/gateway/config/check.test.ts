@@ -33,6 +33,14 @@ function warnings(text: string): ConfigIssue[] {
 const budget = '    limits: { connections_per_minute: 3, daily_budget_usd: 5 }';
 
 describe('checkConfig', () => {
+  it('warns about a budget_time_zone that is not a known IANA zone, and not about a known one', () => {
+    const text = (zone: string) => `engines:\n${AZURE}\nsites:\n${site('docs', `    limits: { connections_per_minute: 3, daily_budget_usd: 5, budget_time_zone: ${zone} }`)}`;
+    expect(warnings(text('Europe/Berlin'))).toEqual([]);
+    expect(warnings(text('Europe/Berlinn'))).toEqual([
+      expect.objectContaining({ path: 'sites.docs.limits.budget_time_zone', message: expect.stringContaining('midnight UTC') }),
+    ]);
+  });
+
   it('warns when the sites over-subscribe the engine quota', async () => {
     const loaded = await loadConfig(fixture('oversubscribed.yaml'), { AZURE_OPENAI_API_KEY: 'k' });
     expect(loaded.warnings).toEqual([

@@ -38,6 +38,13 @@ describe('environment substitution', () => {
     expect(result.errors).toEqual([expect.objectContaining({ line: 2, path: 'server.port' })]);
   });
 
+  it("never echoes a variable's value in an error at an alias of it", () => {
+    const result = parse('server:\n  status_token: &token ${TOKEN}\n  port: *token\n  trust_proxy: *token', { TOKEN: 'hunter2-very-secret' });
+    expect(result.ok).toBe(false);
+    expect(result.errors.map((issue) => issue.path)).toEqual(['server.port', 'server.trust_proxy']);
+    expect(JSON.stringify(result.errors)).not.toContain('hunter2');
+  });
+
   it('cannot inject a map: a value holding YAML stays one string', () => {
     const result = ok(parse('server:\n  host: ${HOST}', { HOST: '{a: 1}\nfoo: bar' }));
     expect(result.config.server.host).toBe('{a: 1}\nfoo: bar');

@@ -53,6 +53,26 @@ describe.skipIf(redisSkipReason !== undefined)('redis store keys', () => {
     for (const ttl of ttls) expect(ttl).toBeGreaterThan(0);
   });
 
+  it("does not take another node's clock running ahead for a block", async () => {
+    const store = createRedisStore({ url: server!.url, keyPrefix: prefix() });
+    const spec: BucketSpec = { key: 'skew', capacity: 2, refillPerSecond: 0.1 };
+    const now = Date.now();
+    expect((await store.takeTokens([spec], now + 5_000)).taken).toBe(true);
+    expect(await store.peekTokens([spec], now)).toEqual([1]);
+    expect(await store.takeTokens([spec], now)).toEqual({ taken: true, waitMs: 0 });
+    await store.close();
+  });
+
+  it('still blocks every node until the time an upstream 429 set', async () => {
+    const store = createRedisStore({ url: server!.url, keyPrefix: prefix() });
+    const spec: BucketSpec = { key: 'blocked', capacity: 2, refillPerSecond: 1 };
+    const now = Date.now();
+    await store.blockBucket(spec, now + 5_000, now);
+    expect(await store.takeTokens([spec], now + 1_000)).toEqual({ taken: false, waitMs: 5_000 });
+    expect((await store.takeTokens([spec], now + 6_000)).taken).toBe(true);
+    await store.close();
+  });
+
   it('reports itself healthy once connected', async () => {
     const store = createRedisStore({ url: server!.url, keyPrefix: prefix() });
     await store.readCounters(['x']);

@@ -66,6 +66,19 @@ describe('concurrency', () => {
     expect((await h.admission.snapshot()).engines.aoai!.tokensLeft).toBe(9);
   });
 
+  it('keeps the slot of a session that waits in the queue longer than the lease time', async () => {
+    // One token a minute: the third session waits two minutes, twice the default lease time.
+    const h = createHarness({
+      engines: { aoai: { connections_per_minute: 1 } },
+      sites: { docs: { engine: 'aoai', limits: { max_concurrent: 3, queue_seconds: 150 } } },
+    });
+    const attempts = await h.admitAll('docs', 3);
+    await h.clock.advanceAsync(120_000);
+    expect(statuses(attempts)).toEqual(['admitted', 'admitted', 'admitted']);
+    expect((await h.admission.snapshot()).sites.docs!.concurrent).toBe(3);
+    expect(statuses(await h.admitAll('docs', 1))).toEqual(['rejected']);
+  });
+
   it('keeps the slots of a live session past the lease time by its heartbeat', async () => {
     const h = createHarness({ engines: { local: undefined }, sites: { docs: { engine: 'local', limits: { max_concurrent: 1 } } } });
     await h.admitAll('docs', 1);

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,22 @@ describe('watchConfig', () => {
     await writeFile(file, `server:\n  port: 9999\n${base}`);
     await until(() => holder.current().config.server.port === 9999);
     expect(logger.lines).toContainEqual(expect.objectContaining({ level: 'info', message: 'config reloaded' }));
+  });
+
+  it('applies an edit to a Kubernetes ConfigMap mount, where only the ..data link is swapped', async () => {
+    const mounted = join(dir, 'mounted.yaml');
+    await mkdir(join(dir, '..v1'));
+    await writeFile(join(dir, '..v1', 'mounted.yaml'), base);
+    await symlink('..v1', join(dir, '..data'));
+    await symlink(join('..data', 'mounted.yaml'), mounted);
+    const holder = createConfigHolder(await loadConfig(mounted, {}));
+    close = watchConfig(mounted, holder, recordingLogger(), { env: {}, debounceMs: 20 }).close;
+    await mkdir(join(dir, '..v2'));
+    await writeFile(join(dir, '..v2', 'mounted.yaml'), `server:\n  port: 9998\n${base}`);
+    await symlink('..v2', join(dir, '..data_tmp'));
+    await rename(join(dir, '..data_tmp'), join(dir, '..data'));
+    await until(() => holder.current().config.server.port === 9998);
+    expect(holder.current().config.server.port).toBe(9998);
   });
 
   it('keeps the last good config after an invalid edit and logs file and line', async () => {

@@ -45,6 +45,12 @@ describe('Node file sources', () => {
     }
   });
 
+  it('survives two writes of the same entry at once, keeping one of them whole', async () => {
+    const cache = createFsCache('.cache/race', dir);
+    await Promise.all([cache.write('x.json', '"first"'), cache.write('x.json', '"second"')]);
+    expect(['"first"', '"second"']).toContain(await cache.read('x.json'));
+  });
+
   it('caches text in files it creates on first write, and answers undefined for a missing entry', async () => {
     const cache = createFsCache('.cache/idx', dir);
     expect(await cache.read('x.json')).toBeUndefined();

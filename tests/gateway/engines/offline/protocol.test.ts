@@ -131,6 +131,22 @@ describe('offline engine protocol (GA)', () => {
     await client.close();
   });
 
+  it('answers ids that are JSON objects with a toString key as bad requests, not server errors', async () => {
+    client = await connect(engine.url);
+    client.sendRaw('{"event_id":"evt_1","type":"conversation.item.delete","item_id":{"toString":1}}');
+    client.sendRaw('{"event_id":"evt_2","type":"conversation.item.create","item":{"id":{"valueOf":1,"toString":1},"type":"message"}}');
+    client.sendRaw('{"event_id":"evt_3","type":"conversation.item.create","item":{"type":{"toString":1}}}');
+    await client.next('error', (e) => e.error.event_id === 'evt_3');
+    const errors = client.events.filter((e) => e.type === 'error').map((e) => [e.error.type, e.error.event_id]);
+    expect(errors).toEqual([
+      ['invalid_request_error', 'evt_1'],
+      ['invalid_request_error', 'evt_2'],
+      ['invalid_request_error', 'evt_3'],
+    ]);
+    expect(client.events.at(-3)!.error.message).toBe('Item with item_id not found: {"toString":1}');
+    await client.close();
+  });
+
   it('adds a typed user message with conversation.item.added and .done', async () => {
     client = await connect(engine.url);
     client.send({ type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hello?' }] } });

@@ -44,6 +44,48 @@ describe('remote sources', () => {
     expect(errors).toEqual([]);
   });
 
+  it("keeps only URLs on the sitemap's own origin, in the index and in its sitemaps", async () => {
+    const { fetch, stats } = fakeFetch({
+      'https://s.example/sitemap.xml': xml('<sitemapindex><sitemap><loc>https://s.example/a.xml</loc></sitemap><sitemap><loc>http://169.254.169.254/latest.xml</loc></sitemap></sitemapindex>'),
+      'https://s.example/a.xml': xml(urlset(['https://s.example/one', 'http://10.0.0.7/admin', 'https://s.example:8443/other'])),
+    });
+    const errors: SourceError[] = [];
+    const urls = await sitemapUrls('https://s.example/sitemap.xml', { fetch, logger: recordingLogger(), settings }, errors);
+    expect(urls).toEqual(['https://s.example/one']);
+    expect(stats.calls).not.toContain('http://169.254.169.254/latest.xml');
+    expect(errors.map((e) => e.message)).toEqual([
+      '1 URLs not on https://s.example skipped (list them under urls: to index them)',
+      '2 URLs not on https://s.example skipped (list them under urls: to index them)',
+    ]);
+  });
+
+  it('reads a gzip sitemap (sitemap.xml.gz)', async () => {
+    const packed = new Uint8Array(await new Response(new Blob([urlset(['https://s.example/one'])]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+    const { fetch } = fakeFetch({ 'https://s.example/sitemap.xml.gz': () => new Response(packed, { headers: { 'content-type': 'application/x-gzip' } }) });
+    const errors: SourceError[] = [];
+    const urls = await sitemapUrls('https://s.example/sitemap.xml.gz', { fetch, logger: recordingLogger(), settings }, errors);
+    expect(urls).toEqual(['https://s.example/one']);
+    expect(errors).toEqual([]);
+  });
+
+  it('decodes the XML entities of a <loc> once, numeric ones included', async () => {
+    const { fetch } = fakeFetch({ 'https://s.example/sitemap.xml': xml(urlset(['https://s.example/a?q=x&amp;lt;y&#38;z=1'])) });
+    const urls = await sitemapUrls('https://s.example/sitemap.xml', { fetch, logger: recordingLogger(), settings }, []);
+    expect(urls).toEqual(['https://s.example/a?q=x&lt;y&z=1']);
+  });
+
+  it('keeps the other pages when a page URL has a malformed escape', async () => {
+    const { fetch } = fakeFetch({
+      'https://s.example/bad%E0%A4': html('<p>bad</p>'),
+      'https://s.example/good': html('<p>good</p>'),
+    });
+    const pages = await fetchPages(['https://s.example/bad%E0%A4', 'https://s.example/good'], { fetch, logger: recordingLogger(), settings }, []);
+    expect(pages.map((page) => [page.key, page.fallbackTitle])).toEqual([
+      ['https://s.example/bad%E0%A4', 'bad%E0%A4'],
+      ['https://s.example/good', 'good'],
+    ]);
+  });
+
   it('fetches pages with bounded concurrency and dispatches on content type', async () => {
     const slow = (body: string) => async () => {
       await new Promise((resolve) => setTimeout(resolve, 10));
