@@ -131,7 +131,13 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {
-    const ready = deps.configLoaded() && (deps.ready ? await deps.ready() : true);
+    let ready: boolean;
+    try {
+      ready = deps.configLoaded() && (deps.ready ? await deps.ready() : true);
+    } catch {
+      // A probe that throws means "not ready", not a 500 that hides the answer's body.
+      ready = false;
+    }
     return c.json({ ready }, ready ? 200 : 503);
   });
 

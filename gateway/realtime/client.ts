@@ -105,8 +105,13 @@ export async function connectUpstream(options: ConnectOptions): Promise<Realtime
     socket?.close();
   }, engine.connect_timeout_ms);
   try {
-    const headers = { ...target.headers, ...(await authHeaders(target, options.tokens)) };
-    if (abort.signal.aborted) throw new Error('connect aborted');
+    // A credential that hangs (DefaultAzureCredential probing for a managed identity) must not
+    // outlast connect_timeout_ms or the visitor's departure.
+    const aborted = new Promise<never>((_, reject) => {
+      abort.signal.addEventListener('abort', () => reject(new Error('connect aborted')), { once: true });
+    });
+    const auth = await Promise.race([authHeaders(target, options.tokens), aborted]);
+    const headers = { ...target.headers, ...auth };
     try {
       socket = await options.socketFactory.connect({ url: target.url, headers, signal: abort.signal });
     } catch (failure) {
@@ -116,13 +121,20 @@ export async function connectUpstream(options: ConnectOptions): Promise<Realtime
       throw error;
     }
     const opened = socket;
+    // Frames that follow session.created in the same read arrive before createConnection runs.
+    const following: UpstreamEvent[] = [];
     const session = await new Promise<Record<string, unknown>>((resolve, reject) => {
       const fail = () => reject(new Error('upstream closed before session.created'));
+      if (abort.signal.aborted) return fail();
       abort.signal.addEventListener('abort', fail, { once: true });
       opened.onClose(fail);
+      let created = false;
       opened.onMessage((text) => {
         const parsed = parseUpstreamFrame(text);
-        if (parsed?.type === 'session.created') {
+        if (created) {
+          if (parsed) following.push(parsed);
+        } else if (parsed?.type === 'session.created') {
+          created = true;
           const value = parsed.event.session;
           resolve(typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
         } else if (parsed?.type === 'error') {
@@ -130,7 +142,7 @@ export async function connectUpstream(options: ConnectOptions): Promise<Realtime
         }
       });
     });
-    return createConnection(opened, target, dialect, session, logger);
+    return createConnection(opened, target, dialect, session, logger, following);
   } catch (error) {
     socket?.close();
     if (error instanceof GatewayError) throw error;
@@ -154,10 +166,10 @@ function createConnection(
   dialect: Dialect,
   session: Record<string, unknown>,
   logger: Logger,
+  early: UpstreamEvent[],
 ): RealtimeConnection {
   let counter = 0;
   let eventListener: ((event: UpstreamEvent) => void) | undefined;
-  const early: UpstreamEvent[] = [];
   let closed = false;
   // Replaces the connect-time listeners: from here on every frame goes to the session.
   socket.onMessage((text) => {

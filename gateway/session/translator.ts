@@ -139,6 +139,12 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     },
     'conversation.item.input_audio_transcription.failed': (event) => {
       logger.warn({ item_id: event.item_id, error: obj(event.error).code }, 'input transcription failed');
+      // No `completed` follows: settle what the visitor already sees, so it does not stay partial.
+      const itemId = str(event.item_id);
+      const partial = itemId === undefined ? undefined : partialTranscripts.get(itemId);
+      if (itemId === undefined || partial === undefined) return;
+      partialTranscripts.delete(itemId);
+      send({ type: 'user_transcript', item_id: itemId, text: partial.trim(), final: true });
     },
     'conversation.item.added': userItem,
     'conversation.item.done': userItem,

@@ -39,6 +39,8 @@ export interface Turns {
   audioForwarded(itemId: string, bytes: number): void;
   audioDone(itemId: string): void;
   truncated(): void;
+  /** An error answered this event: true (and the truncate no longer pending) when it was a truncate. */
+  truncateFailed(eventId: string | undefined): boolean;
   /** A truncate is awaiting its answer (errors without an event id are attributed to it). */
   truncatePending(): boolean;
   liveResponse(): string | undefined;
@@ -55,7 +57,8 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
   const queue: Array<Array<Record<string, unknown>>> = [];
   const cancelled = new Set<string>();
   let lastAudio: AudioItem | undefined;
-  let pendingTruncates = 0;
+  // Event ids of truncates not yet answered; an error naming one settles it like `truncated`.
+  const pendingTruncates: string[] = [];
 
   const pump = () => {
     if (live !== undefined || createInFlight || queue.length === 0) return;
@@ -67,10 +70,18 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
     lastCreate = { eventId, events: events.slice(-1) };
   };
 
+  // Set when the visitor interrupts or types while a create is sent but not yet answered: the
+  // response it starts is cancelled on arrival instead of talking over the visitor.
+  let cancelOnCreated = false;
+
+  const cancel = (responseId: string) => {
+    cancelled.add(responseId);
+    send(dialect.buildCancel(responseId));
+  };
+
   const cancelLive = () => {
-    if (live === undefined || cancelled.has(live)) return;
-    cancelled.add(live);
-    send(dialect.buildCancel(live));
+    if (live === undefined) cancelOnCreated = createInFlight;
+    else if (!cancelled.has(live)) cancel(live);
   };
 
   return {
@@ -81,6 +92,10 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
     responseCreated(responseId) {
       live = responseId;
       createInFlight = false;
+      if (cancelOnCreated) {
+        cancelOnCreated = false;
+        cancel(responseId);
+      }
     },
     responseDone(responseId) {
       if (live === responseId) live = undefined;
@@ -99,6 +114,7 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
       if (!lastCreate || eventId !== lastCreate.eventId) return;
       lastCreate = undefined;
       createInFlight = false;
+      cancelOnCreated = false;
       pump();
     },
     interrupt(playedMs) {
@@ -109,9 +125,8 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
       // Played to the end: nothing unheard to remove from the model's context.
       if (item.done && playedMs >= sentMs) return undefined;
       item.truncated = true;
-      pendingTruncates++;
       const audioEndMs = Math.floor(Math.min(Math.max(playedMs, 0), sentMs));
-      send({ type: 'conversation.item.truncate', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs });
+      pendingTruncates.push(send({ type: 'conversation.item.truncate', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs }));
       return { itemId: item.id, audioEndMs };
     },
     pendingTexts: () => queue.filter((events) => events[0]?.type === 'conversation.item.create').length,
@@ -137,9 +152,14 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
       if (lastAudio?.id === itemId) lastAudio.done = true;
     },
     truncated() {
-      pendingTruncates = Math.max(0, pendingTruncates - 1);
+      pendingTruncates.shift();
     },
-    truncatePending: () => pendingTruncates > 0,
+    truncateFailed(eventId) {
+      const index = eventId === undefined ? -1 : pendingTruncates.indexOf(eventId);
+      if (index >= 0) pendingTruncates.splice(index, 1);
+      return index >= 0;
+    },
+    truncatePending: () => pendingTruncates.length > 0,
     liveResponse: () => live,
   };
 }

@@ -21,7 +21,9 @@ export function classifyUpstreamError(error: Record<string, unknown>, turns: Tur
   }
   if (code === 'conversation_already_has_active_response') return turns.createRejected(eventId) ? 'retried' : 'benign';
   if (eventId) {
-    turns.createFailed(eventId);
+    // A refused truncate gets no `conversation.item.truncated`: settle it here, or later
+    // errors without an event id would keep passing as truncate overshoots.
+    if (!turns.truncateFailed(eventId)) turns.createFailed(eventId);
     return 'benign';
   }
   // A truncate past the end of the audio is answered with an error without an event id, then

@@ -34,6 +34,10 @@ describe('routes', () => {
     const response = await storeDown.request('/readyz');
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ ready: false });
+    const probeThrows = createApp({ realtime: refuseAll, configLoaded: () => true, ready: () => Promise.reject(new Error('store ping failed')) });
+    const failed = await probeThrows.request('/readyz');
+    expect(failed.status).toBe(503);
+    expect(await failed.json()).toEqual({ ready: false });
   });
 
   it('serves the widget script to any origin with CORS, CORP and a short cache', async () => {

@@ -60,4 +60,13 @@ describe('visitor id', () => {
     expect(visitorIdOf({ remoteAddress: '10.0.0.1', forwardedFor: '203.0.113.9, 10.0.0.2', trustProxy: true })).toBe('ip:203.0.113.9');
     expect(visitorIdOf({ remoteAddress: '10.0.0.1', forwardedFor: '203.0.113.9', trustProxy: false })).toBe('ip:10.0.0.1');
   });
+
+  it('takes the address the proxy appended, not one the visitor wrote into X-Forwarded-For', () => {
+    const behindProxy = (forwardedFor: string) => visitorIdOf({ remoteAddress: '10.0.0.1', forwardedFor, trustProxy: true });
+    // The visitor sends "X-Forwarded-For: 198.51.100.1"; the proxy appends the address it saw.
+    expect(behindProxy('198.51.100.1, 203.0.113.9')).toBe('ip:203.0.113.9');
+    expect(behindProxy('198.51.100.1, 203.0.113.9, 10.0.0.2, fd00::7')).toBe('ip:203.0.113.9');
+    expect(behindProxy('10.9.9.9, 192.168.1.20')).toBe('ip:192.168.1.20');
+    expect(behindProxy(' , ')).toBe('ip:10.0.0.1');
+  });
 });

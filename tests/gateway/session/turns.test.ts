@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gaDialect } from '../../../gateway/realtime/dialect.js';
 import { createTurns } from '../../../gateway/session/turns.js';
+import { classifyUpstreamError } from '../../../gateway/session/upstream-errors.js';
 
 describe('turns', () => {
   const recorder = () => {
@@ -45,6 +46,19 @@ describe('turns', () => {
     expect(sent.slice(1).map((e) => e.type)).toEqual(['conversation.item.create', 'response.create']);
   });
 
+  it('cancels the response of a create still in flight when the visitor interrupts before it starts', () => {
+    const { sent, turns } = recorder();
+    turns.requestResponse([{ type: 'response.create' }]);
+    turns.interrupt(0);
+    expect(sent).toEqual([{ type: 'response.create' }]);
+    turns.responseCreated('resp_1');
+    expect(sent.slice(1)).toEqual([{ type: 'response.cancel', response_id: 'resp_1' }]);
+    expect(turns.isCancelled('resp_1')).toBe(true);
+    turns.responseDone('resp_1');
+    turns.responseCreated('resp_2');
+    expect(sent).toHaveLength(2);
+  });
+
   it('sends a refused response.create again after the live response is done', () => {
     const { sent, turns } = recorder();
     turns.requestResponse([{ type: 'response.create' }]);
@@ -68,5 +82,19 @@ describe('turns after a refused create', () => {
     expect(sent).toHaveLength(1);
     turns.createFailed('evt_1');
     expect(sent.map((e) => e.type)).toEqual(['response.create', 'conversation.item.create', 'response.create']);
+    // The refused create started nothing: the typed message's own answer is not cancelled.
+    turns.responseCreated('resp_text');
+    expect(turns.isCancelled('resp_text')).toBe(false);
+  });
+
+  it('settles a truncate refused by an error with its event id, so a later unattributed error is fatal', () => {
+    const turns = createTurns(gaDialect, () => 'evt_1');
+    turns.audioForwarded('item_a', 48_000);
+    turns.interrupt(500);
+    expect(turns.truncatePending()).toBe(true);
+    // e.g. "Only model output audio messages can be truncated": no conversation.item.truncated follows.
+    expect(classifyUpstreamError({ code: 'invalid_value', event_id: 'evt_1' }, turns)).toBe('benign');
+    expect(turns.truncatePending()).toBe(false);
+    expect(classifyUpstreamError({ code: 'server_error', event_id: null }, turns)).toBe('fatal');
   });
 });
