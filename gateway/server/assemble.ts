@@ -67,9 +67,12 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   const admission: Admission = {
     async admit(request) {
       const started = clock.now();
-      const lease = await limits.admit(request);
-      metrics.queueWait(request.siteId, (clock.now() - started) / 1000);
-      return lease;
+      try {
+        return await limits.admit(request);
+      } finally {
+        // Refused sessions waited too (up to queue_seconds): their wait belongs in the histogram.
+        metrics.queueWait(request.siteId, (clock.now() - started) / 1000);
+      }
     },
     recordUsage: (siteId, engineId, usage, costUsd) => limits.recordUsage(siteId, engineId, usage, costUsd),
     upstreamThrottled: (engineId, retryAfterMs) => limits.upstreamThrottled(engineId, retryAfterMs),

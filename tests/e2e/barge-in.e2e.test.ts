@@ -70,7 +70,11 @@ describe('barge-in during a long answer', () => {
     const flushed = probe.played.find((p) => p.type === 'flushed' && p.t >= started.t);
     expect(flushed, 'the playback worklet was flushed').toBeDefined();
     expect(flushed!.t - started.t).toBeLessThan(100);
-    expect(Math.abs(samplesToMs(flushed!.samples) - playedMs)).toBeLessThanOrEqual(30);
+    // played_ms is what the worklet rendered less the output latency (baseLatency + outputLatency,
+    // about 40 ms in headless Chromium): audio still on its way to the speaker was not heard.
+    const renderedMs = samplesToMs(flushed!.samples);
+    expect(playedMs).toBeLessThanOrEqual(renderedMs);
+    expect(renderedMs - playedMs).toBeLessThanOrEqual(100);
     const nextResponse = probe.frames.find((f) => f.dir === 'in' && f.type === 'response_started' && f.t > started.t);
     const later = probe.played.filter((p) => p.t > flushed!.t && (!nextResponse || p.t < nextResponse.t));
     for (const report of later) expect(report.samples).toBeLessThanOrEqual(flushed!.samples);
