@@ -1,0 +1,83 @@
+/**
+ * CPU time and resident memory of another process, read from /proc (Linux only; the bench
+ * reports "not available" elsewhere).
+ */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+/** Clock ticks per second for /proc/<pid>/stat times; 100 on every Linux the bench targets. */
+const TICKS_PER_SECOND = 100;
+
+/** One reading of a process. */
+export interface ProcSample {
+  at: number;
+  /** User + system CPU seconds used so far. */
+  cpuSeconds: number;
+  /** The system (kernel) part of it: socket writes and reads mostly. */
+  systemSeconds: number;
+  rssBytes: number;
+}
+
+/** Reads a process's CPU time and RSS now. */
+export function sampleProcess(pid: number): ProcSample {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may hold spaces and parentheses: fields start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return {
+    at: performance.now(),
+    cpuSeconds: (utime + stime) / TICKS_PER_SECOND,
+    systemSeconds: stime / TICKS_PER_SECOND,
+    rssBytes: rssKb * 1024,
+  };
+}
+
+/** CPU use between two samples, in percent of one core (`system`: the kernel part only). */
+export function cpuPercent(from: ProcSample, to: ProcSample, part: 'all' | 'system' = 'all'): number {
+  const wall = (to.at - from.at) / 1000;
+  const used = part === 'all' ? to.cpuSeconds - from.cpuSeconds : to.systemSeconds - from.systemSeconds;
+  return wall > 0 ? (used / wall) * 100 : Number.NaN;
+}
+
+/** What {@link watchProcess} reports. */
+export interface ProcUse {
+  cpuPercent: number;
+  systemCpuPercent: number;
+  rssBytes: number;
+  peakRssBytes: number;
+}
+
+/** Samples a process every `intervalMs` until stopped; returns CPU % over the span and peak RSS. */
+export function watchProcess(pid: number, intervalMs = 250): { stop(): ProcUse } {
+  const first = sampleProcess(pid);
+  let last = first;
+  let peak = first.rssBytes;
+  const timer = setInterval(() => {
+    try {
+      last = sampleProcess(pid);
+      peak = Math.max(peak, last.rssBytes);
+    } catch {
+      // The process ended; the caller sees it elsewhere.
+    }
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      try {
+        last = sampleProcess(pid);
+        peak = Math.max(peak, last.rssBytes);
+      } catch {
+        // Keep the last good sample.
+      }
+      return {
+        cpuPercent: cpuPercent(first, last),
+        systemCpuPercent: cpuPercent(first, last, 'system'),
+        rssBytes: last.rssBytes,
+        peakRssBytes: peak,
+      };
+    },
+  };
+}

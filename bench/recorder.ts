@@ -1,0 +1,45 @@
+/**
+ * What one load step records for each direction of the audio path: frames sent, frames
+ * received, frames whose marker arrived damaged, and the one-way latency of each frame sent
+ * inside the measuring window.
+ */
+import type { FrameHeader } from './frame-header.js';
+import { Samples } from './stats.js';
+
+/** Counts and latencies for one direction (microphone → upstream, or assistant → widget). */
+export class DirectionRecorder {
+  sent = 0;
+  received = 0;
+  corrupt = 0;
+  latency = new Samples();
+  /** Frames sent before this `performance.now()` are counted but not timed (warm-up). */
+  measureFrom = Number.POSITIVE_INFINITY;
+
+  /** Records a frame's arrival at `receivedAt` (`performance.now()`). */
+  record(header: FrameHeader, receivedAt: number): void {
+    this.received++;
+    if (header.sentAt >= this.measureFrom) this.latency.add(receivedAt - header.sentAt);
+  }
+
+  /** Frames sent but never received, as a count. */
+  get lost(): number {
+    return Math.max(0, this.sent - this.received);
+  }
+}
+
+/** The two kinds of session of a step: straight to the upstream, or through the gateway. */
+export type AudioGroup = 'floor' | 'gateway';
+
+/** The upstream model name that marks a floor session (the gateway's deployment is `bench`). */
+export const FLOOR_MODEL = 'bench-floor';
+
+/** Both directions of one step. */
+export interface StepRecorder {
+  up: DirectionRecorder;
+  down: DirectionRecorder;
+}
+
+/** A fresh recorder for a step. */
+export function createStepRecorder(): StepRecorder {
+  return { up: new DirectionRecorder(), down: new DirectionRecorder() };
+}
