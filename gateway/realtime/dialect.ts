@@ -59,14 +59,18 @@ function gaTurnDetection(config: TurnDetectionConfig): Record<string, unknown> |
     case 'semantic_vad':
       return { type: 'semantic_vad', eagerness: config.eagerness, ...flags };
     case 'server_vad':
-      return {
-        type: 'server_vad',
-        threshold: config.threshold,
-        prefix_padding_ms: config.prefix_padding_ms,
-        silence_duration_ms: config.silence_duration_ms,
-        ...flags,
-      };
+      return { ...serverVad(config), ...flags };
   }
+}
+
+/** The server-VAD parameters both dialects share. */
+function serverVad(config: Extract<TurnDetectionConfig, { type: 'server_vad' }>): Record<string, unknown> {
+  return {
+    type: 'server_vad',
+    threshold: config.threshold,
+    prefix_padding_ms: config.prefix_padding_ms,
+    silence_duration_ms: config.silence_duration_ms,
+  };
 }
 
 function betaTurnDetection(config: TurnDetectionConfig): Record<string, unknown> | null {
@@ -77,12 +81,7 @@ function betaTurnDetection(config: TurnDetectionConfig): Record<string, unknown>
       // 2024-10-01-preview knows only server_vad; use its documented defaults.
       return { type: 'server_vad', threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 500 };
     case 'server_vad':
-      return {
-        type: 'server_vad',
-        threshold: config.threshold,
-        prefix_padding_ms: config.prefix_padding_ms,
-        silence_duration_ms: config.silence_duration_ms,
-      };
+      return serverVad(config);
   }
 }
 

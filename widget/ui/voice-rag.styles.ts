@@ -5,6 +5,18 @@
 import { css } from 'lit';
 
 /** The element's shadow styles (adopted stylesheets: no inline style, so strict CSP is fine). */
+/** The dark palette, for theme="dark" and for theme="auto" under a dark system preference. */
+const darkTokens = css`
+  --accent: var(--voice-rag-accent, #93c5fd);
+  --on-accent: var(--voice-rag-on-accent, #0b1220);
+  --bg: var(--voice-rag-background, #111827);
+  --fg: var(--voice-rag-foreground, #f3f4f6);
+  --muted: var(--voice-rag-muted, #cbd5e1);
+  --border: var(--voice-rag-border, #374151);
+  --danger: var(--voice-rag-danger, #fca5a5);
+  color-scheme: dark;
+`;
+
 export const voiceRagStyles = css`
   :host {
     display: block;
@@ -26,25 +38,11 @@ export const voiceRagStyles = css`
   }
   :host([hidden]) { display: none; }
   :host([theme='dark']) {
-    --accent: var(--voice-rag-accent, #93c5fd);
-    --on-accent: var(--voice-rag-on-accent, #0b1220);
-    --bg: var(--voice-rag-background, #111827);
-    --fg: var(--voice-rag-foreground, #f3f4f6);
-    --muted: var(--voice-rag-muted, #cbd5e1);
-    --border: var(--voice-rag-border, #374151);
-    --danger: var(--voice-rag-danger, #fca5a5);
-    color-scheme: dark;
+    ${darkTokens}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light']):not([theme='dark'])) {
-      --accent: var(--voice-rag-accent, #93c5fd);
-      --on-accent: var(--voice-rag-on-accent, #0b1220);
-      --bg: var(--voice-rag-background, #111827);
-      --fg: var(--voice-rag-foreground, #f3f4f6);
-      --muted: var(--voice-rag-muted, #cbd5e1);
-      --border: var(--voice-rag-border, #374151);
-      --danger: var(--voice-rag-danger, #fca5a5);
-      color-scheme: dark;
+      ${darkTokens}
     }
   }
   .base { font: 0.95rem/1.45 var(--font); color: var(--fg); }
