@@ -2,10 +2,10 @@
 // speech_started, the widget reports what was actually heard (interrupt played_ms), and the
 // engine is asked to truncate the answer at that position.
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtureDir, makeSpeechWav, missingAudioTools, type SpeechWav } from './support/audio.js';
 import { snap } from './support/browser.js';
-import { saveDiagnostics, startStack, type E2EStack } from './support/harness.js';
+import { useStack } from './support/harness.js';
 import { readProbe, samplesToMs, waitForFrame, waitForState, type ProbeRecord } from './support/probe.js';
 import { askByText, widget } from './support/widget.js';
 
@@ -17,25 +17,18 @@ const SPEECH_AFTER_S = 6;
 
 const fixtures = fixtureDir();
 let wav: SpeechWav;
-let stack: E2EStack;
 let probe: ProbeRecord;
 let page: Page;
-
-beforeAll(async () => {
-  const missing = missingAudioTools();
-  if (missing.length) throw new Error(`missing ${missing.join(', ')} (apt-get install ${missing.join(' ')})`);
-  wav = makeSpeechWav(fixtures.dir, 'barge-in', 'Wait, stop. Tell me about backups instead.', { padBefore: SPEECH_AFTER_S, padAfter: 2 });
-  stack = await startStack({ wav: wav.path });
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await saveDiagnostics(stack, TEST);
-});
-
-afterAll(async () => {
-  await stack?.close();
-  fixtures.remove();
-});
+const stack = useStack(
+  TEST,
+  () => {
+    const missing = missingAudioTools();
+    if (missing.length) throw new Error(`missing ${missing.join(', ')} (apt-get install ${missing.join(' ')})`);
+    wav = makeSpeechWav(fixtures.dir, 'barge-in', 'Wait, stop. Tell me about backups instead.', { padBefore: SPEECH_AFTER_S, padAfter: 2 });
+    return { wav: wav.path };
+  },
+  () => fixtures.remove(),
+);
 
 describe('barge-in during a long answer', () => {
   it('stops playback within 100 ms of speech_started and reports the played position', async () => {

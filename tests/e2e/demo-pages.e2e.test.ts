@@ -1,26 +1,14 @@
 // The demo site itself: pages pass an automated accessibility check in light and dark, the
 // sidebar opens from the menu button on a phone, and a page loads nothing but its own files.
 import { createRequire } from 'node:module';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { snap } from './support/browser.js';
-import { saveDiagnostics, startStack, type E2EStack } from './support/harness.js';
+import { useStack } from './support/harness.js';
 
 const TEST = 'demo-pages';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
-let stack: E2EStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await saveDiagnostics(stack, TEST);
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack(TEST);
 
 describe('demo pages', () => {
   for (const [path, scheme] of [

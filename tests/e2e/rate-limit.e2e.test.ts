@@ -1,27 +1,15 @@
 // Issue 8, e2e 4: the site demo-limited allows one new connection a minute. A first visitor
 // connects; a second visitor waits in the queue, then sees the rate-limited message with a
 // countdown.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { snap } from './support/browser.js';
-import { saveDiagnostics, startStack, type E2EStack } from './support/harness.js';
+import { useStack } from './support/harness.js';
 import { readProbe, waitForFrame, waitForState } from './support/probe.js';
 import { widget } from './support/widget.js';
 
 const TEST = 'rate-limit';
 
-let stack: E2EStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await saveDiagnostics(stack, TEST);
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack(TEST);
 
 const countdown = (text: string): number | undefined => {
   const match = /(\d+)/.exec(text);

@@ -1,10 +1,10 @@
 // Issue 8, e2e 2: a question spoken through Chromium's fake microphone. The gateway reports
 // speech_started when the speech begins and speech_stopped after it ends, and an answer follows
 // (the offline engine says it cannot understand speech yet).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fixtureDir, makeSpeechWav, missingAudioTools, type SpeechWav } from './support/audio.js';
 import { snap } from './support/browser.js';
-import { saveDiagnostics, startStack, type E2EStack } from './support/harness.js';
+import { useStack } from './support/harness.js';
 import { readProbe, waitForFrame, waitForState } from './support/probe.js';
 import { transcriptText, widget } from './support/widget.js';
 
@@ -16,23 +16,16 @@ const SILENCE_MS = 500;
 
 const fixtures = fixtureDir();
 let wav: SpeechWav;
-let stack: E2EStack;
-
-beforeAll(async () => {
-  const missing = missingAudioTools();
-  if (missing.length) throw new Error(`missing ${missing.join(', ')} (apt-get install ${missing.join(' ')})`);
-  wav = makeSpeechWav(fixtures.dir, 'question', 'How many devices can I use on the free plan?');
-  stack = await startStack({ wav: wav.path });
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await saveDiagnostics(stack, TEST);
-});
-
-afterAll(async () => {
-  await stack?.close();
-  fixtures.remove();
-});
+const stack = useStack(
+  TEST,
+  () => {
+    const missing = missingAudioTools();
+    if (missing.length) throw new Error(`missing ${missing.join(', ')} (apt-get install ${missing.join(' ')})`);
+    wav = makeSpeechWav(fixtures.dir, 'question', 'How many devices can I use on the free plan?');
+    return { wav: wav.path };
+  },
+  () => fixtures.remove(),
+);
 
 describe('spoken question through the fake microphone', () => {
   it('reports speech_started and speech_stopped where the speech lies, then answers', async () => {

@@ -1,28 +1,16 @@
 // Issue 8, e2e 5: the demo page served with a strict Content-Security-Policy (only the gateway's
 // origin for scripts, styles, images and connections; nothing inline). The widget works, and the
 // page records no violation.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { snap } from './support/browser.js';
-import { saveDiagnostics, startStack, type E2EStack } from './support/harness.js';
+import { useStack } from './support/harness.js';
 import { readProbe, waitForFrame, waitForState } from './support/probe.js';
 import { askByText, citationLinks, transcriptText } from './support/widget.js';
 
 const TEST = 'strict-csp';
 const QUESTION = 'How many devices can I use on the free plan?';
 
-let stack: E2EStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await saveDiagnostics(stack, TEST);
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack(TEST);
 
 /** script/style/connect/img only from the gateway; no inline code, no eval, no blob: or data:. */
 function strictCsp(origin: string): string {

@@ -1,8 +1,8 @@
 // Issue 8, e2e 1: a typed question on the demo's home page is answered from the demo docs by the
 // offline engine, with citations that open the right page and section, and the answer is played.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { snap } from './support/browser.js';
-import { saveDiagnostics, startStack, type E2EStack } from './support/harness.js';
+import { useStack } from './support/harness.js';
 import { readProbe, samplesToMs, waitForFrame, waitForState } from './support/probe.js';
 import { askByText, citationLinks, transcriptText } from './support/widget.js';
 
@@ -12,19 +12,7 @@ const QUESTION = 'How long can a device stay offline before it needs a full resy
 const ANSWER = /90 days/i;
 const SOURCE = /\/demo\/sync\.html#working-offline$/;
 
-let stack: E2EStack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterEach(async (context) => {
-  if (context.task.result?.state === 'fail') await saveDiagnostics(stack, TEST);
-});
-
-afterAll(async () => {
-  await stack?.close();
-});
+const stack = useStack(TEST);
 
 describe('typed question on the demo home page', () => {
   it('shows the answer, cites the page and section it came from, and plays the answer', async () => {

@@ -3,6 +3,7 @@
  * demo pages as separate visitors (one browser context each), each with the page probe installed.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixtureDir, makeSilenceWav } from './audio.js';
@@ -104,4 +105,44 @@ export async function saveDiagnostics(stack: E2EStack | undefined, test: string)
     writeFileSync(join(dir, `probe-${index + 1}.json`), JSON.stringify(probe, null, 1));
   }
   writeFileSync(join(dir, 'gateway.log'), stack.gateway.logs.map((line) => line.raw).join('\n'));
+}
+
+/**
+ * The stack of one test file, started before its tests and closed after them; a failing test
+ * saves its diagnostics under the test's artifacts folder. `prepare` runs first (e.g. to make the
+ * microphone's WAV) and returns the stack's options; `cleanup` runs after the stack is closed.
+ */
+export function useStack(
+  test: string,
+  prepare: () => Parameters<typeof startStack>[0] = () => ({}),
+  cleanup: () => void = () => {},
+): E2EStack {
+  let stack: E2EStack | undefined;
+  const started = (): E2EStack => {
+    if (!stack) throw new Error('the e2e stack is not started (use it inside a test)');
+    return stack;
+  };
+  beforeAll(async () => {
+    stack = await startStack(prepare());
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await saveDiagnostics(stack, test);
+  });
+  afterAll(async () => {
+    await stack?.close();
+    cleanup();
+  });
+  return {
+    get gateway() {
+      return started().gateway;
+    },
+    get browser() {
+      return started().browser;
+    },
+    get pages() {
+      return started().pages;
+    },
+    open: (path, options) => started().open(path, options),
+    close: () => started().close(),
+  };
 }
