@@ -135,16 +135,20 @@ async function createRetrievers(holder: ConfigHolder, logger: Logger) {
   const sync = async (loaded: LoadedConfig) => {
     const sites = loaded.config.sites;
     for (const [siteId, entry] of [...bySite]) {
-      if (!sites[siteId] || JSON.stringify(sites[siteId].retrieval) !== entry.key) {
-        bySite.delete(siteId);
-        await entry.retriever.close?.();
-      }
+      if (sites[siteId]) continue;
+      bySite.delete(siteId);
+      await entry.retriever.close?.();
     }
     await Promise.all(
       Object.entries(sites).map(async ([siteId, site]) => {
-        if (bySite.has(siteId)) return;
+        const key = JSON.stringify(site.retrieval);
+        const previous = bySite.get(siteId);
+        if (previous?.key === key) return;
+        // The old index keeps answering while the new one builds; it is closed once replaced.
         const retriever = await build(siteId, site, loaded.dir);
-        if (retriever) bySite.set(siteId, { key: JSON.stringify(site.retrieval), retriever });
+        if (!retriever) return;
+        bySite.set(siteId, { key, retriever });
+        await previous?.retriever.close?.();
       }),
     );
   };

@@ -11,7 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'voice-rag-serve-'));
 const configPath = join(dir, 'voice-rag.config.yaml');
 const origin = 'http://localhost:8787';
 
-const config = (share: number) => `
+const config = (share: number, sources = './kb/**/*.md') => `
 server:
   port: 0
   host: 127.0.0.1
@@ -29,7 +29,7 @@ sites:
     limits: { connections_per_minute: ${share}, queue_seconds: 0 }
     retrieval:
       kind: local
-      sources: ["./kb/**/*.md"]
+      sources: ["${sources}"]
       url_base: /kb/
       cache_dir: ./cache
 `;
@@ -42,6 +42,8 @@ beforeAll(async () => {
     join(dir, 'kb', 'returns.md'),
     '---\ntitle: Returns\n---\n# Returns\n\n## Refund window\n\nItems bought online can be returned within 45 days for a full refund. Refunds reach your card in five business days.\n',
   );
+  mkdirSync(join(dir, 'kb2'));
+  writeFileSync(join(dir, 'kb2', 'warranty.md'), '---\ntitle: Warranty\n---\n# Warranty\n\nEvery lamp carries a warranty of seven years against defects.\n');
   writeFileSync(join(dir, 'kb', 'shipping.md'), '---\ntitle: Shipping\n---\n# Shipping\n\nStandard shipping takes three to five days. Express shipping arrives the next day.\n');
   writeFileSync(configPath, config(60));
   running = await serve({ configPath, handleSignals: false });
@@ -85,6 +87,26 @@ describe('voice-rag serve (embedded defaults)', () => {
     const basic = Buffer.from('operator:0123456789abcdef-status').toString('base64');
     expect((await fetch(url, { headers: { authorization: `Basic ${basic}` } })).status).toBe(200);
   });
+
+  it('rebuilds the index of a site whose retrieval settings change, and answers from the new documents', async () => {
+    writeFileSync(configPath, config(60, './kb2/**/*.md'));
+    await expect.poll(() => running.config().sites.docs?.retrieval.kind === 'local' && running.config().sites.docs.retrieval.sources[0], { timeout: 10_000 }).toBe('./kb2/**/*.md');
+    await expect
+      .poll(
+        async () => {
+          const widget = await WidgetClient.connect(running.port, { site: 'docs', origin });
+          await widget.next('ready', 20_000);
+          widget.send({ type: 'text', text: 'How long is the warranty on a lamp?' });
+          const done = await widget.next('assistant_transcript_done', 30_000);
+          widget.close();
+          return done.text;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toMatch(/seven years/);
+    writeFileSync(configPath, config(60));
+    await expect.poll(() => running.config().sites.docs?.retrieval.kind === 'local' && running.config().sites.docs.retrieval.sources[0], { timeout: 10_000 }).toBe('./kb/**/*.md');
+  }, 90_000);
 
   it('applies a valid config edit to new sessions and keeps the last good config after an invalid one', async () => {
     writeFileSync(configPath, config(1));
