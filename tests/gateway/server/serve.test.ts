@@ -36,6 +36,12 @@ sites:
 
 let running: RunningGateway;
 
+/** The first source of the docs site's local index, in the config in force. */
+const localSource = () => {
+  const retrieval = running.config().sites.docs?.retrieval;
+  return retrieval?.kind === 'local' ? retrieval.sources[0] : undefined;
+};
+
 beforeAll(async () => {
   mkdirSync(join(dir, 'kb'));
   writeFileSync(
@@ -90,7 +96,7 @@ describe('voice-rag serve (embedded defaults)', () => {
 
   it('rebuilds the index of a site whose retrieval settings change, and answers from the new documents', async () => {
     writeFileSync(configPath, config(60, './kb2/**/*.md'));
-    await expect.poll(() => running.config().sites.docs?.retrieval.kind === 'local' && running.config().sites.docs.retrieval.sources[0], { timeout: 10_000 }).toBe('./kb2/**/*.md');
+    await expect.poll(() => localSource(), { timeout: 10_000 }).toBe('./kb2/**/*.md');
     await expect
       .poll(
         async () => {
@@ -105,7 +111,7 @@ describe('voice-rag serve (embedded defaults)', () => {
       )
       .toMatch(/seven years/);
     writeFileSync(configPath, config(60));
-    await expect.poll(() => running.config().sites.docs?.retrieval.kind === 'local' && running.config().sites.docs.retrieval.sources[0], { timeout: 10_000 }).toBe('./kb/**/*.md');
+    await expect.poll(() => localSource(), { timeout: 10_000 }).toBe('./kb/**/*.md');
   }, 90_000);
 
   it('applies a valid config edit to new sessions and keeps the last good config after an invalid one', async () => {
