@@ -150,18 +150,23 @@ describe('huge and malformed frames', () => {
   });
 });
 
+/** A browser that got `ready` and then stopped reading its socket; its text frames are kept. */
+async function stalledBrowser(gateway: TestGateway) {
+  const ws = new WebSocket(`ws://127.0.0.1:${gateway.port}/v1/realtime?site=docs`, { headers: { origin: TEST_ORIGIN } });
+  const texts: string[] = [];
+  ws.on('message', (data, binary) => {
+    if (!binary) texts.push(data.toString());
+  });
+  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+  await eventually(() => texts.some((t) => t.includes('"ready"')), 5000, 'ready');
+  ws.pause();
+  return { ws, texts, closed, upstream: gateway.upstream.connections.at(-1)! };
+}
+
 describe('a browser that never reads', () => {
   it('ends the session at the max_buffered_kb ceiling instead of growing memory, with bad_message', async () => {
     gw = await startTestGateway({ server: { max_buffered_kb: 256 } });
-    const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/v1/realtime?site=docs`, { headers: { origin: TEST_ORIGIN } });
-    const texts: string[] = [];
-    ws.on('message', (data, binary) => {
-      if (!binary) texts.push(data.toString());
-    });
-    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-    await eventually(() => texts.some((t) => t.includes('"ready"')), 5000, 'ready');
-    ws.pause();
-    const upstream = gw.upstream.connections.at(-1)!;
+    const { ws, texts, closed, upstream } = await stalledBrowser(gw);
     upstream.send({ type: 'response.created', event_id: 'e0', response: { id: 'resp_flood', status: 'in_progress', output: [] } });
     const second = Buffer.alloc(48_000).toString('base64');
     const rssBefore = process.memoryUsage().rss;
@@ -189,15 +194,7 @@ describe('a browser that never reads', () => {
 
   it('ends the session at the ceiling when the flood is text (transcript deltas) rather than audio', async () => {
     gw = await startTestGateway({ server: { max_buffered_kb: 256 } });
-    const ws = new WebSocket(`ws://127.0.0.1:${gw.port}/v1/realtime?site=docs`, { headers: { origin: TEST_ORIGIN } });
-    const texts: string[] = [];
-    ws.on('message', (data, binary) => {
-      if (!binary) texts.push(data.toString());
-    });
-    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-    await eventually(() => texts.some((t) => t.includes('"ready"')), 5000, 'ready');
-    ws.pause();
-    const upstream = gw.upstream.connections.at(-1)!;
+    const { ws, texts, closed, upstream } = await stalledBrowser(gw);
     upstream.send({ type: 'response.created', event_id: 'e0', response: { id: 'resp_words', status: 'in_progress', output: [] } });
     const words = 'word '.repeat(2000);
     const ceiling = 64 * 1024 * 1024;
