@@ -18,6 +18,24 @@ function tone(ms: number, hz = 440): ArrayBuffer[] {
   return chunks;
 }
 
+/** Runs `test` with a started, reset playback controller on a running context, then releases both. */
+async function withPlayback(
+  options: ConstructorParameters<typeof PlaybackController>[1],
+  test: (playback: PlaybackController, context: AudioContext) => Promise<void>,
+): Promise<void> {
+  const context = new AudioContext();
+  await context.resume();
+  const playback = new PlaybackController(fakeHost(), options);
+  try {
+    await playback.start(context);
+    playback.reset();
+    await test(playback, context);
+  } finally {
+    playback.stop();
+    await context.close();
+  }
+}
+
 describe('playback', () => {
   afterEach(cleanup);
 
@@ -26,17 +44,10 @@ describe('playback', () => {
   });
 
   it('reports played_ms equal to the whole answer once it has been heard', async () => {
-    const context = new AudioContext();
-    await context.resume();
     let drainedMs = -1;
     let loudest = 0;
-    const playback = new PlaybackController(fakeHost(), {
-      onDrained: (ms) => (drainedMs = ms),
-      onLevel: (level) => (loudest = Math.max(loudest, level)),
-    });
-    try {
-      await playback.start(context);
-      playback.reset();
+    const options = { onDrained: (ms: number) => (drainedMs = ms), onLevel: (level: number) => (loudest = Math.max(loudest, level)) };
+    await withPlayback(options, async (playback, context) => {
       const started = context.currentTime;
       for (const chunk of tone(1000)) playback.push(chunk);
       playback.end();
@@ -46,20 +57,12 @@ describe('playback', () => {
       expect(elapsedMs).to.be.within(850, 1400);
       expect(loudest).to.be.greaterThan(0.05);
       expect(playback.bufferedMs).to.equal(0);
-    } finally {
-      playback.stop();
-      await context.close();
-    }
+    });
   });
 
   it('leaves the output latency out of the played position of a flush', async () => {
-    const context = new AudioContext();
-    await context.resume();
-    Object.defineProperty(context, 'outputLatency', { value: 0.3 });
-    const playback = new PlaybackController(fakeHost());
-    try {
-      await playback.start(context);
-      playback.reset();
+    await withPlayback({}, async (playback, context) => {
+      Object.defineProperty(context, 'outputLatency', { value: 0.3 });
       for (const chunk of tone(3000)) playback.push(chunk);
       await until(() => playback.playedMs > 0, 2000, 'playback start');
       const startedAt = context.currentTime - playback.playedMs / 1000;
@@ -67,20 +70,12 @@ describe('playback', () => {
       const renderedMs = (context.currentTime - startedAt) * 1000;
       const playedMs = await playback.flush();
       expect(playedMs, `rendered ${renderedMs} ms`).to.be.within(renderedMs - 300 - 120, renderedMs - 300 + 60);
-    } finally {
-      playback.stop();
-      await context.close();
-    }
+    });
   });
 
   it('plays a chunk with a stray odd byte instead of dropping it', async () => {
-    const context = new AudioContext();
-    await context.resume();
     let drainedMs = -1;
-    const playback = new PlaybackController(fakeHost(), { onDrained: (ms) => (drainedMs = ms) });
-    try {
-      await playback.start(context);
-      playback.reset();
+    await withPlayback({ onDrained: (ms) => (drainedMs = ms) }, async (playback) => {
       const [first, second] = tone(200);
       const odd = new Uint8Array(first!.byteLength + 1);
       odd.set(new Uint8Array(first!));
@@ -89,19 +84,11 @@ describe('playback', () => {
       playback.end();
       await until(() => drainedMs >= 0, 4000, 'drained');
       expect(drainedMs).to.equal(200);
-    } finally {
-      playback.stop();
-      await context.close();
-    }
+    });
   });
 
   it('flushes at once and reports how much was actually played', async () => {
-    const context = new AudioContext();
-    await context.resume();
-    const playback = new PlaybackController(fakeHost());
-    try {
-      await playback.start(context);
-      playback.reset();
+    await withPlayback({}, async (playback, context) => {
       for (const chunk of tone(3000)) playback.push(chunk);
       await until(() => playback.playedMs > 0, 2000, 'playback start');
       const startedAt = context.currentTime - playback.playedMs / 1000;
@@ -113,9 +100,6 @@ describe('playback', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(playback.playedMs).to.equal(after);
       expect(playback.bufferedMs).to.equal(0);
-    } finally {
-      playback.stop();
-      await context.close();
-    }
+    });
   });
 });
