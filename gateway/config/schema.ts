@@ -1,5 +1,5 @@
 /**
- * The gateway configuration (shared/design/CONFIG.md) as a zod schema: the contract site
+ * The gateway configuration (docs/CONFIG.md) as a zod schema: the contract site
  * owners edit. Keys of CONFIG.md are never renamed; keys this project adds are marked
  * "extension" in their description and documented in docs/CONFIG.md.
  *
