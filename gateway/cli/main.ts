@@ -8,7 +8,8 @@ import type { Env } from '../config/env.js';
 import { ConfigError, formatIssue } from '../config/issues.js';
 import type { ConfigIssue } from '../config/issues.js';
 import { configJsonSchema } from '../config/json-schema.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
+import { loadConfig } from '../node/config-file.js';
 
 /** Where the CLI writes and what it reads; tests pass their own. */
 export interface CliIo {
