@@ -15,6 +15,7 @@ import { startOfflineEngine, type OfflineEngine } from '../engines/offline/index
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
 import type { Admission } from '../limits/types.js';
 import { createMetrics, type GatewayMetrics } from '../metrics.js';
+import { nodeRetrievalPorts } from '../node/retrieval-ports.js';
 import { createRetriever } from '../retrieval/index.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
@@ -124,7 +125,7 @@ async function createRetrievers(holder: ConfigHolder, logger: Logger) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
   const build = async (siteId: string, site: SiteConfig, dir: string) => {
     try {
-      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }) });
+      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), ...nodeRetrievalPorts(dir) });
       return retriever;
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
