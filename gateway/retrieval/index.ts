@@ -3,7 +3,8 @@
  * from the site's `retrieval` config.
  */
 import type { TokenCredential } from '@azure/identity';
-import type { SiteConfig } from '../config/schema.js';
+import type { GatewayConfig, SiteConfig } from '../config/schema.js';
+import { embedderFromConfig } from './embeddings/from-config.js';
 import { createAzureSearchRetriever } from './azure-search.js';
 import { createLocalRetriever } from './local/local-retriever.js';
 import type { BuildStats } from './local/build.js';
@@ -28,6 +29,8 @@ export interface RetrieverDeps {
   files?: SourceFiles;
   /** Opens the index cache in `cache_dir` (on Node: a folder); left out, the index builds without a cache. */
   openCache?: (cacheDir: string) => CacheStore;
+  /** The config's engines: `retrieval.embeddings.engine` names one of them. */
+  engines?: GatewayConfig['engines'];
   /** Watch file sources and rebuild on change (default true). */
   watch?: boolean;
   /** Called after a rebuild caused by a source change. */
@@ -43,6 +46,9 @@ export async function createRetriever(retrieval: SiteConfig['retrieval'], deps: 
   const files = deps.files;
   if (!files) throw new Error('retrieval: a local index needs a SourceFiles port (deps.files)');
   const cache = deps.openCache?.(retrieval.cache_dir);
+  const embedder = retrieval.embeddings
+    ? embedderFromConfig(retrieval.embeddings, deps.engines ?? {}, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.credential ? { credential: deps.credential } : {}) })
+    : undefined;
   return createLocalRetriever(retrieval, {
     configDir: deps.configDir,
     logger: deps.logger,
@@ -50,6 +56,7 @@ export async function createRetriever(retrieval: SiteConfig['retrieval'], deps: 
     fetch: deps.fetch ?? globalThis.fetch,
     ...(cache ? { cache } : {}),
     cacheDir: retrieval.cache_dir,
+    ...(embedder ? { embedder } : {}),
     ...(deps.watch !== undefined ? { watch: deps.watch } : {}),
     ...(deps.onRebuilt ? { onRebuilt: deps.onRebuilt } : {}),
   });
