@@ -101,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     case 'index': {
       const indexCommand = await importCommand<(opts: { configPath: string; site?: string }) => Promise<number>>(
-        '../retrieval/index-command.js', 'indexCommand', io);
+        './index-command.js', 'indexCommand', io);
       if (!indexCommand) return 1;
       return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath } : { configPath, site: values.site }));
     }
