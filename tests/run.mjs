@@ -36,7 +36,7 @@ const underNode = (major) => {
   const env = { PATH: `${nodeBinDir(major)}${delimiter}${process.env.PATH}` };
   return [
     { name: `node@${major}`, ...vitest(`node@${major}`, { project: 'node' }), env, needs: [`node${major}`], uses: ['redis-server'], optional: true, alone: true },
-    { name: `package@${major}`, ...vitest(`package@${major}`, PACKAGE), env, needs: [`node${major}`], after: ['build'], optional: true, alone: true },
+    { name: `package@${major}`, ...vitest(`package@${major}`, PACKAGE), env, needs: [`node${major}`], after: ['build'], optional: true },
   ];
 };
 
