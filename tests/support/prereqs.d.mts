@@ -12,6 +12,7 @@ export declare const NODE_MAJORS: readonly number[];
 export declare function nodeBinDir(major: number): string;
 export declare function onPath(name: string): string | undefined;
 export declare function findChromium(): string | undefined;
+export declare function playwrightChromiums(cache?: string): string[];
 export declare const PREREQUISITES: readonly Prerequisite[];
 export declare function prerequisite(name: string): Prerequisite;
 export declare function missingPrerequisites(names: readonly string[]): Prerequisite[];

@@ -22,8 +22,7 @@ export function onPath(name) {
 }
 
 /** Chromium builds Playwright downloaded (`npx playwright install chromium`), newest first. */
-function playwrightChromiums() {
-  const cache = process.env.PLAYWRIGHT_BROWSERS_PATH ?? join(homedir(), '.cache', 'ms-playwright');
+export function playwrightChromiums(cache = process.env.PLAYWRIGHT_BROWSERS_PATH ?? join(homedir(), '.cache', 'ms-playwright')) {
   let entries;
   try {
     entries = readdirSync(cache).filter((entry) => /^chromium-\d+$/.test(entry));
@@ -31,7 +30,7 @@ function playwrightChromiums() {
     return [];
   }
   entries.sort((a, b) => Number(b.split('-')[1]) - Number(a.split('-')[1]));
-  return entries.flatMap((entry) => ['chrome-linux', 'chrome-linux64'].map((dir) => join(cache, entry, dir, 'chrome')));
+  return entries.flatMap((entry) => ['chrome-linux', 'chrome-linux64'].map((dir) => join(cache, entry, dir, 'chrome'))).filter((path) => existsSync(path));
 }
 
 /** A Chromium: CHROME_PATH (or CHROMIUM_PATH), then Debian's `chromium`, then Playwright's cache. */
