@@ -1,22 +1,20 @@
 /** The limits store in Redis, shared by every gateway node: each step one Lua script or one read. */
-import { Redis } from 'ioredis';
+import { connectRedis } from './redis-client.js';
+import type { RedisTarget } from './redis-client.js';
 import { bucketLevel, msToFull } from './bucket-level.js';
 import { ACQUIRE_SLOTS, ADD_TO_COUNTER, BLOCK_BUCKET, INCREMENT_BELOW, REFRESH_SLOTS, TAKE_TOKENS } from './scripts.js';
 import { StoreUnavailableError } from './store.js';
 import type { BucketSpec, IncrementResult, SlotSpec, SlotsResult, Store, TakeResult } from './store.js';
 
 /** Options of {@link createRedisStore}. */
-export interface RedisStoreOptions {
-  url: string;
+export type RedisStoreOptions = RedisTarget & {
   /** Prepended to every key. @default 'voice-rag:' */
   keyPrefix?: string;
   /** A dead Redis must be noticed fast: a command fails after this long. @default 1000 */
   commandTimeoutMs?: number;
   /** How long the first commands wait for the initial connection. @default 2000 */
   connectTimeoutMs?: number;
-}
-
-type Reply = string | number | null | Reply[];
+};
 
 /** The Lua commands registered with `defineCommand` (ioredis does not type them). */
 interface ScriptCommands {
@@ -41,15 +39,10 @@ const finiteOr = (value: number): number => (Number.isFinite(value) ? value : -1
  * Redis does not answer; the failover store decides what that means (`on_failure`).
  */
 export function createRedisStore(options: RedisStoreOptions): Store {
-  const commandTimeout = options.commandTimeoutMs ?? 1_000;
-  const redis = new Redis(options.url, {
+  const redis = connectRedis(options, {
     keyPrefix: options.keyPrefix ?? 'voice-rag:',
-    commandTimeout,
-    connectTimeout: options.connectTimeoutMs ?? 2_000,
-    maxRetriesPerRequest: 1,
-    // Queued commands would hide an outage behind latency: fail at once instead.
-    enableOfflineQueue: false,
-    retryStrategy: (times) => Math.min(100 * times, 1_000),
+    commandTimeoutMs: options.commandTimeoutMs ?? 1_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 2_000,
   });
   const scripts = redis as unknown as ScriptCommands;
   redis.defineCommand('vrTakeTokens', { lua: TAKE_TOKENS });
@@ -102,23 +95,22 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         return { taken: taken === 1, waitMs: Number(waitMs) };
       }),
     peekTokens: (specs: readonly BucketSpec[], now: number): Promise<number[]> =>
-      run(async () => {
-        const pipeline = redis.pipeline();
-        for (const spec of specs) {
-          pipeline.hmget(spec.key, 't', 'u', 'b');
-          pipeline.zrangebyscore(logKey(spec), `(${now - (spec.windowMs ?? 0)}`, '+inf', 'WITHSCORES');
-        }
-        const replies = (await pipeline.exec()) ?? [];
-        for (const [error] of replies) if (error) throw error;
-        return specs.map((spec, index) => {
-          const [t, u, b] = (replies[2 * index]?.[1] as (string | null)[] | null) ?? [];
-          // As in TAKE_TOKENS: only `b` blocks; a `u` from a clock ahead of ours counts as now.
-          const updatedAt = b ? Number(b) : Math.min(Number(u), now);
-          const state = u === null || u === undefined ? undefined : { tokens: Number(t ?? 0), updatedAt };
-          const scores = ((replies[2 * index + 1]?.[1] as string[] | null) ?? []).filter((_, at) => at % 2 === 1).map(Number);
-          return bucketLevel(spec, state, now, spec.windowMs ? scores : []).tokens;
-        });
-      }),
+      run(() =>
+        // One command per key: on a cluster a pipeline may only address one node.
+        Promise.all(
+          specs.map(async (spec) => {
+            const [[t, u, b], log] = await Promise.all([
+              redis.hmget(spec.key, 't', 'u', 'b'),
+              spec.windowMs ? redis.zrangebyscore(logKey(spec), `(${now - spec.windowMs}`, '+inf', 'WITHSCORES') : Promise.resolve([]),
+            ]);
+            // As in TAKE_TOKENS: only `b` blocks; a `u` from a clock ahead of ours counts as now.
+            const updatedAt = b ? Number(b) : Math.min(Number(u), now);
+            const state = u === null || u === undefined ? undefined : { tokens: Number(t ?? 0), updatedAt };
+            const scores = log.filter((_, at) => at % 2 === 1).map(Number);
+            return bucketLevel(spec, state, now, scores).tokens;
+          }),
+        ),
+      ),
     blockBucket: (spec: BucketSpec, until: number, now: number): Promise<void> =>
       run(async () => {
         await scripts.vrBlockBucket(spec.key, Math.round(until), Math.max(1, until - now) + msToFull(spec, 0) + BUCKET_SLACK_MS);
@@ -131,7 +123,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         return { ok: ok === 1, value: Number(value) };
       }),
     readCounters: (keys: readonly string[]): Promise<number[]> =>
-      run(async () => (keys.length === 0 ? [] : (await redis.mget(...keys)).map((value) => Number(value ?? 0)))),
+      run(() => Promise.all(keys.map(async (key) => Number((await redis.get(key)) ?? 0)))),
     acquireSlots: (specs: readonly SlotSpec[], holder: string, expiresAt: number, now: number): Promise<SlotsResult> =>
       run(async () => {
         const keys = specs.map((spec) => spec.key);
@@ -144,20 +136,10 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       }),
     releaseSlots: (keys: readonly string[], holder: string): Promise<void> =>
       run(async () => {
-        const pipeline = redis.pipeline();
-        for (const key of keys) pipeline.zrem(key, holder);
-        await pipeline.exec();
+        await Promise.all(keys.map((key) => redis.zrem(key, holder)));
       }),
     countSlots: (keys: readonly string[], now: number): Promise<number[]> =>
-      run(async () => {
-        const pipeline = redis.pipeline();
-        for (const key of keys) pipeline.zcount(key, `(${now}`, '+inf');
-        const replies = (await pipeline.exec()) ?? [];
-        return replies.map(([error, value]) => {
-          if (error) throw error;
-          return Number(value as Reply);
-        });
-      }),
+      run(() => Promise.all(keys.map((key) => redis.zcount(key, `(${now}`, '+inf')))),
     healthy: () => up,
     onHealthChange(listener: (healthy: boolean) => void): () => void {
       listeners.add(listener);
