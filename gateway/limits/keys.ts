@@ -22,6 +22,8 @@ export const keys = {
   siteBucket: (engineId: string, siteId: string) => `${tag(engineId)}:site:${siteId}:bucket`,
   engineSlots: (engineId: string) => `${tag(engineId)}:slots`,
   siteSlots: (engineId: string, siteId: string) => `${tag(engineId)}:site:${siteId}:slots`,
+  /** The waiting line of a site on an engine (with `:exp` and `:seq` beside it). */
+  line: (engineId: string, siteId: string) => `${tag(engineId)}:site:${siteId}:line`,
   cost: (scope: Scope, id: string, day: string) => `cost:${scope}:${id}:${day}`,
   tokens: (engineId: string, minute: number) => `tpm:${engineId}:${minute}`,
   visitor: (siteId: string, minute: number, visitorId: string) => `visitor:${siteId}:${minute}:${visitorId}`,

@@ -2,9 +2,9 @@
 import { connectRedis } from './redis-client.js';
 import type { RedisTarget } from './redis-client.js';
 import { bucketLevel, msToFull } from './bucket-level.js';
-import { ACQUIRE_SLOTS, ADD_TO_COUNTER, BLOCK_BUCKET, INCREMENT_BELOW, REFRESH_SLOTS, TAKE_TOKENS } from './scripts.js';
+import { ACQUIRE_SLOTS, ADD_TO_COUNTER, BLOCK_BUCKET, INCREMENT_BELOW, JOIN_LINE, REFRESH_SLOTS, REFRESH_TICKET, TAKE_IN_TURN, TAKE_TOKENS } from './scripts.js';
 import { StoreUnavailableError } from './store.js';
-import type { BucketSpec, IncrementResult, SlotSpec, SlotsResult, Store, TakeResult } from './store.js';
+import type { BucketSpec, IncrementResult, SlotSpec, SlotsResult, Store, TakeResult, TurnResult } from './store.js';
 
 /** Options of {@link createRedisStore}. */
 export type RedisStoreOptions = RedisTarget & {
@@ -24,12 +24,27 @@ interface ScriptCommands {
   vrIncrementBelow(key: string, limit: number, ttlMs: number): Promise<[number, string]>;
   vrAcquireSlots(numKeys: number, ...args: (string | number)[]): Promise<number>;
   vrRefreshSlots(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  vrJoinLine(line: string, exp: string, seq: string, now: number, ticket: string, expiresAt: number, ttlMs: number): Promise<number>;
+  vrTakeInTurn(numKeys: number, ...args: (string | number)[]): Promise<[number, number, number]>;
+  vrRefreshTicket(line: string, exp: string, seq: string, now: number, ticket: string, expiresAt: number, ttlMs: number): Promise<number>;
 }
 
 const BUCKET_SLACK_MS = 1_000;
 
 /** The sorted set of a bucket's recent takes, for its window bound. */
 const logKey = (spec: BucketSpec): string => `${spec.key}:log`;
+
+/** A waiting line's keys: tickets by arrival, their lease expiries, the arrival sequence. */
+const lineKeys = (line: string): [string, string, string] => [line, `${line}:exp`, `${line}:seq`];
+
+/** Line keys outlive the last lease by this much. */
+const lineTtl = (expiresAt: number, now: number): number => Math.max(1, Math.ceil(expiresAt - now)) + 1_000;
+
+/** Bucket keys and arguments as the bucket Lua takes them (scripts.ts, BUCKETS). */
+const bucketArgs = (specs: readonly BucketSpec[]): { keys: string[]; args: number[] } => ({
+  keys: specs.flatMap((spec) => [spec.key, logKey(spec)]),
+  args: specs.flatMap((spec) => [finiteOr(spec.capacity), spec.refillPerSecond / 1000, spec.windowMs ?? 0]),
+});
 
 /** Infinity cannot cross into Lua; -1 stands for "no limit". */
 const finiteOr = (value: number): number => (Number.isFinite(value) ? value : -1);
@@ -51,6 +66,9 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   redis.defineCommand('vrIncrementBelow', { lua: INCREMENT_BELOW, numberOfKeys: 1 });
   redis.defineCommand('vrAcquireSlots', { lua: ACQUIRE_SLOTS });
   redis.defineCommand('vrRefreshSlots', { lua: REFRESH_SLOTS });
+  redis.defineCommand('vrJoinLine', { lua: JOIN_LINE, numberOfKeys: 3 });
+  redis.defineCommand('vrTakeInTurn', { lua: TAKE_IN_TURN });
+  redis.defineCommand('vrRefreshTicket', { lua: REFRESH_TICKET, numberOfKeys: 3 });
 
   const listeners = new Set<(healthy: boolean) => void>();
   let up = false;
@@ -89,8 +107,7 @@ export function createRedisStore(options: RedisStoreOptions): Store {
     kind: 'redis',
     takeTokens: (specs: readonly BucketSpec[], now: number): Promise<TakeResult> =>
       run(async () => {
-        const keyList = specs.flatMap((spec) => [spec.key, logKey(spec)]);
-        const args = specs.flatMap((spec) => [finiteOr(spec.capacity), spec.refillPerSecond / 1000, spec.windowMs ?? 0]);
+        const { keys: keyList, args } = bucketArgs(specs);
         const [taken, waitMs] = await scripts.vrTakeTokens(keyList.length, ...keyList, now, ...args);
         return { taken: taken === 1, waitMs: Number(waitMs) };
       }),
@@ -140,6 +157,24 @@ export function createRedisStore(options: RedisStoreOptions): Store {
       }),
     countSlots: (keys: readonly string[], now: number): Promise<number[]> =>
       run(() => Promise.all(keys.map((key) => redis.zcount(key, `(${now}`, '+inf')))),
+    joinLine: (line: string, ticket: string, expiresAt: number, now: number): Promise<number> =>
+      run(async () => Number(await scripts.vrJoinLine(...lineKeys(line), now, ticket, expiresAt, lineTtl(expiresAt, now)))),
+    takeInTurn: (line: string, ticket: string, expiresAt: number, specs: readonly BucketSpec[], now: number): Promise<TurnResult> =>
+      run(async () => {
+        const { keys: keyList, args } = bucketArgs(specs);
+        const allKeys = [...lineKeys(line), ...keyList];
+        const [taken, waitMs, ahead] = await scripts.vrTakeInTurn(allKeys.length, ...allKeys, now, ticket, expiresAt, lineTtl(expiresAt, now), ...args);
+        return { taken: taken === 1, waitMs: Number(waitMs), ahead: Number(ahead) };
+      }),
+    refreshTicket: (line: string, ticket: string, expiresAt: number, now: number): Promise<void> =>
+      run(async () => {
+        await scripts.vrRefreshTicket(...lineKeys(line), now, ticket, expiresAt, lineTtl(expiresAt, now));
+      }),
+    leaveLine: (line: string, ticket: string): Promise<void> =>
+      run(async () => {
+        const [order, expiries] = lineKeys(line);
+        await Promise.all([redis.zrem(order, ticket), redis.zrem(expiries, ticket)]);
+      }),
     healthy: () => up,
     onHealthChange(listener: (healthy: boolean) => void): () => void {
       listeners.add(listener);

@@ -174,5 +174,63 @@ export function storeCases(name: string, make: () => Promise<StoreFixture>, skip
       await store.refreshSlots([key('s')], 'h', now + 20_000, now);
       expect(await store.countSlots([key('s')], now)).toEqual([0]);
     });
+
+    it('orders tickets by arrival and keeps a place when the same ticket joins again', async () => {
+      const t = fixture.now();
+      const line = key('line');
+      expect(await store.joinLine(line, 'first', t + 10_000, t)).toBe(0);
+      expect(await store.joinLine(line, 'second', t + 10_000, t)).toBe(1);
+      expect(await store.joinLine(line, 'third', t + 10_000, t)).toBe(2);
+      expect(await store.joinLine(line, 'second', t + 10_000, t)).toBe(1);
+      await store.leaveLine(line, 'first');
+      await store.leaveLine(line, 'first');
+      expect(await store.joinLine(line, 'third', t + 10_000, t)).toBe(1);
+    });
+
+    it('lets only the head of the line take, without costing a token to those behind', async () => {
+      const t = fixture.now();
+      const line = key('line');
+      const spec = bucket(key('b'), 2);
+      await store.joinLine(line, 'head', t + 10_000, t);
+      expect(await store.takeInTurn(line, 'behind', t + 10_000, [spec], t)).toEqual({ taken: false, waitMs: 0, ahead: 1 });
+      expect(await store.peekTokens([spec], t)).toEqual([2]);
+      expect(await store.takeInTurn(line, 'head', t + 10_000, [spec], t)).toEqual({ taken: true, waitMs: 0, ahead: 0 });
+      expect(await store.takeInTurn(line, 'behind', t + 10_000, [spec], t)).toEqual({ taken: true, waitMs: 0, ahead: 0 });
+      // The head waits for the bucket like anyone; the line is empty again after the two takes.
+      expect(await store.takeInTurn(line, 'late', t + 10_000, [spec], t + 250)).toEqual({ taken: false, waitMs: 750, ahead: 0 });
+      expect(await store.joinLine(line, 'later', t + 10_000, t + 250)).toBe(1);
+    });
+
+    it('reports the wait for a token to those behind the head too', async () => {
+      const t = fixture.now();
+      const line = key('line');
+      const spec = bucket(key('b'), 1);
+      expect((await store.takeTokens([spec], t)).taken).toBe(true);
+      await store.joinLine(line, 'head', t + 10_000, t);
+      expect(await store.takeInTurn(line, 'behind', t + 10_000, [spec], t + 400)).toEqual({ taken: false, waitMs: 600, ahead: 1 });
+    });
+
+    it("drops a ticket whose lease ran out (a dead node's), unless it was renewed", async () => {
+      const t = fixture.now();
+      const line = key('line');
+      await store.joinLine(line, 'dead', t + 1_000, t);
+      await store.joinLine(line, 'alive', t + 1_000, t);
+      await store.joinLine(line, 'last', t + 5_000, t);
+      await store.refreshTicket(line, 'alive', t + 5_000, t + 500);
+      expect(await store.joinLine(line, 'last', t + 5_000, t + 1_000)).toBe(1);
+      expect((await store.takeInTurn(line, 'alive', t + 5_000, [bucket(key('b'))], t + 1_000)).taken).toBe(true);
+      expect(await store.joinLine(line, 'last', t + 5_000, t + 1_000)).toBe(0);
+    });
+
+    it('does not bring back a ticket on refresh once it left, or once its lease ran out', async () => {
+      const t = fixture.now();
+      const line = key('line');
+      await store.joinLine(line, 'gone', t + 1_000, t);
+      await store.joinLine(line, 'expired', t + 1_000, t);
+      await store.leaveLine(line, 'gone');
+      await store.refreshTicket(line, 'gone', t + 10_000, t);
+      await store.refreshTicket(line, 'expired', t + 10_000, t + 1_000);
+      expect(await store.joinLine(line, 'new', t + 10_000, t + 1_000)).toBe(0);
+    });
   });
 }
