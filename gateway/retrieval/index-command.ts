@@ -2,7 +2,7 @@
  * `voice-rag index`: builds each local site's index (writing the cache that `serve` then
  * loads) and prints what went in and what was skipped.
  */
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../node/config-file.js';
 import type { LocalIndexConfig } from '../config/schema.js';
 import { buildLocalIndex } from './local/build.js';
 import type { RetrievalLogger } from './local/ports.js';

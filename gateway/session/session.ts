@@ -10,7 +10,7 @@ import type { Admission, Lease } from '../limits/types.js';
 import { CLOSE_CODE, checkAudioFrame, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { greetingInstructions } from '../realtime/instructions.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { Retriever } from '../retrieval/types.js';
 import { verifyVisitorToken } from '../auth/jwt.js';
 import { visitorIdOf } from '../auth/visitor.js';

@@ -5,7 +5,7 @@
  */
 import type { ResponseStatus } from '../protocol.js';
 import type { UpstreamEvent } from '../realtime/client.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { ToolLoop } from './tool-loop.js';
 import type { Turns } from './turns.js';
 import type { SendToBrowser } from './types.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../gateway/clock.js';
 import { createConfigHolder } from '../../gateway/config/holder.js';
-import { loadConfig } from '../../gateway/config/load.js';
+import { loadConfig } from '../../gateway/node/config-file.js';
 import { createAdmission } from '../../gateway/limits/admission.js';
 import { createStore } from '../../gateway/limits/create-store.js';
 import type { Store } from '../../gateway/limits/store.js';

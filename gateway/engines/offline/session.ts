@@ -1,4 +1,4 @@
-import type { Logger } from 'pino';
+import type { Logger } from '../../logger.js';
 import type { Clock } from '../../clock.js';
 import { Conversation, type Item } from './conversation.js';
 import { newId } from './ids.js';

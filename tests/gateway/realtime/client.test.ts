@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../gateway/config/schema.js';
 import { GatewayError } from '../../../gateway/errors.js';
 import { connectUpstream, type UpstreamEvent } from '../../../gateway/realtime/client.js';
-import { silentLogger } from '../../../gateway/realtime/logger.js';
+import { silentLogger } from '../../../gateway/logger.js';
 import type { SocketFactory, UpstreamSocket } from '../../../gateway/realtime/socket.js';
 import { createManualClock } from '../../support/manual-clock.js';
 

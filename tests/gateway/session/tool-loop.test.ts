@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../gateway/protocol.js';
-import { silentLogger } from '../../../gateway/realtime/logger.js';
+import { silentLogger } from '../../../gateway/logger.js';
 import { SEARCH_UNAVAILABLE } from '../../../gateway/retrieval/format.js';
 import { createToolLoop, snippetOf } from '../../../gateway/session/tool-loop.js';
 import { createManualClock } from '../../support/manual-clock.js';

@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import type { Clock } from '../../../gateway/clock.js';
 import type { GatewayConfig } from '../../../gateway/config/schema.js';
 import type { Admission } from '../../../gateway/limits/types.js';
-import { createLogger } from '../../../gateway/log.js';
+import { createLogger } from '../../../gateway/node/log.js';
 import type { TokenSource } from '../../../gateway/realtime/token-cache.js';
 import { createGateway, type Gateway } from '../../../gateway/server/gateway.js';
 import { createUnlimitedAdmission } from '../../../gateway/server/fallbacks.js';
