@@ -6,15 +6,19 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import type { TokenCredential } from '@azure/identity';
 import type { Hono } from 'hono';
-import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { createConfigHolder, type ConfigHolder, type LoadedConfig } from '../config/index.js';
 import type { GatewayConfig, SiteConfig } from '../config/schema.js';
 import { startOfflineEngine, type OfflineEngine } from '../node/offline/engine.js';
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
 import type { Admission } from '../limits/types.js';
+import type { Logger } from '../logger.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { createDefaultCredential } from '../node/entra-credential.js';
+import { createFsCache } from '../node/fs-cache.js';
+import { createFsSources } from '../node/fs-sources.js';
 import { createRetriever } from '../retrieval/index.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
@@ -43,6 +47,8 @@ export interface AssembledGateway {
 export interface AssembleOptions {
   logger: Logger;
   clock?: Clock;
+  /** Entra ID credential for engines and Azure AI Search sites without api_key (default: DefaultAzureCredential, created lazily). */
+  credential?: TokenCredential;
   /** Folders of the built widget and demo (default: `dist/widget`, `dist/demo` in the package). */
   widgetDir?: string;
   demoDir?: string;
@@ -85,7 +91,9 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     },
   };
 
-  const retrievers = await createRetrievers(holder, logger);
+  // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.
+  const credential = options.credential ?? createDefaultCredential();
+  const retrievers = await createRetrievers(holder, logger, credential);
   const offline = await createOfflineEngines(holder, logger);
 
   const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
@@ -96,6 +104,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     getRetriever: (siteId) => retrievers.get(siteId),
     logger,
     clock,
+    credential,
     upstreamUrls: offline.urls,
     widgetDir: options.widgetDir ?? join(root, 'dist', 'widget'),
     demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
@@ -120,12 +129,13 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
 }
 
 /** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
-async function createRetrievers(holder: ConfigHolder, logger: Logger) {
+async function createRetrievers(holder: ConfigHolder, logger: Logger, credential: TokenCredential) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
   const build = async (siteId: string, site: SiteConfig, dir: string) => {
     try {
-      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }) });
-      return retriever;
+      // The core reads files and its cache only through these ports; Node supplies them here.
+      const local = site.retrieval.kind === 'local' ? { files: createFsSources(), cache: createFsCache(site.retrieval.cache_dir, dir) } : {};
+      return await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), credential, ...local });
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
       logger.error({ site: siteId, err: error }, 'retrieval could not start for this site');
