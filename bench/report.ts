@@ -4,6 +4,7 @@
 import type { ChartPoint } from './chart.js';
 import type { AudioStep } from './parts/audio.js';
 import type { BenchResults, Part } from './results.js';
+import { comparisonTable } from './compare.js';
 
 const f = (value: number | undefined | null, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
@@ -31,6 +32,13 @@ export function chartPoints(steps: readonly AudioStep[], idleRss: number | undef
       cpuPercent: step.gateway?.gateway?.cpuPercent,
       rssMb: step.gateway?.gateway && idleRss !== undefined ? (step.gateway.gateway.rssBytes - idleRss) / 2 ** 20 : undefined,
     }));
+}
+
+function gcLines(steps: readonly AudioStep[]): string[] {
+  const measured = steps.filter((step) => step.gateway?.gc);
+  if (!measured.length) return [];
+  const cells = measured.map((step) => `${step.sessions}: ${f(step.gateway?.gc?.msPerSecond)} ms/s (max pause ${f(step.gateway?.gc?.maxPauseMs)} ms, ${step.gateway?.gc?.count} pauses)`);
+  return ['', `Gateway collector pauses over the measured slices (perf_hooks, bench/gc-probe.mjs): ${cells.join('; ')}.`];
 }
 
 function audioTables(results: BenchResults): string[] {
@@ -81,6 +89,7 @@ function audioTables(results: BenchResults): string[] {
     if (step.retriedBecause) lines.push('', `The first attempt at ${step.sessions} sessions broke (${step.retriedBecause}) and was run once more; the table shows the second.`);
   }
   if (stoppedBecause) lines.push('', `Stepping stopped: ${stoppedBecause}.`);
+  lines.push(...gcLines(steps), ...comparisonTable(results.audio.value, results.setup.baseline));
   return lines;
 }
 

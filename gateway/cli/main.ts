@@ -27,6 +27,8 @@ const processIo: CliIo = {
 export const USAGE = `Usage: voice-rag <command> [options]
 
 Commands:
+  init    [--site ID] [--origin URL] [--docs DIR] [--engine offline|azure] [--force]
+                                       write a starter configuration (voice-rag init --help)
   serve   [--config FILE] [--port N]   start the gateway
   check   [--config FILE]              validate the configuration; print errors and warnings
   index   [--config FILE] [--site ID]  build the local search index of one site or all
@@ -44,6 +46,7 @@ const COMMANDS: readonly Command[] = ['serve', 'check', 'index', 'schema'];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv[0] === 'init') return (await import('./init.js')).initCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -97,7 +100,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     case 'index': {
       const indexCommand = await importCommand<(opts: { configPath: string; site?: string }) => Promise<number>>(
-        '../retrieval/index-command.js', 'indexCommand', io);
+        './index-command.js', 'indexCommand', io);
       if (!indexCommand) return 1;
       return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath } : { configPath, site: values.site }));
     }

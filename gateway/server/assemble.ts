@@ -17,8 +17,7 @@ import type { Admission } from '../limits/types.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
 import { createDefaultCredential } from '../node/entra-credential.js';
-import { createFsCache } from '../node/fs-cache.js';
-import { createFsSources } from '../node/fs-sources.js';
+import { nodeRetrievalPorts } from '../node/retrieval-ports.js';
 import { createRetriever } from '../retrieval/index.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
@@ -131,11 +130,10 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
 /** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
 async function createRetrievers(holder: ConfigHolder, logger: Logger, credential: TokenCredential) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
-  const build = async (siteId: string, site: SiteConfig, dir: string) => {
+  const build = async (siteId: string, site: SiteConfig, { dir, config }: LoadedConfig) => {
     try {
-      // The core reads files and its cache only through these ports; Node supplies them here.
-      const local = site.retrieval.kind === 'local' ? { files: createFsSources(), cache: createFsCache(site.retrieval.cache_dir, dir) } : {};
-      return await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), credential, ...local });
+      // The core reads files and its cache only through ports; Node supplies them here.
+      return await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, credential, ...nodeRetrievalPorts(dir) });
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
       logger.error({ site: siteId, err: error }, 'retrieval could not start for this site');
@@ -155,7 +153,7 @@ async function createRetrievers(holder: ConfigHolder, logger: Logger, credential
         const previous = bySite.get(siteId);
         if (previous?.key === key) return;
         // The old index keeps answering while the new one builds; it is closed once replaced.
-        const retriever = await build(siteId, site, loaded.dir);
+        const retriever = await build(siteId, site, loaded);
         if (!retriever) return;
         bySite.set(siteId, { key, retriever });
         await previous?.retriever.close?.();

@@ -1,4 +1,5 @@
-import { base64ToBytes } from '../../base64.js';
+/** Validates `conversation.item.create` the way the service does and decodes the audio it carries. */
+import { base64ToBytes } from '../../realtime/base64.js';
 import type { ContentPart, Conversation, Item } from './conversation.js';
 import { newId } from './ids.js';
 import type { RealtimeErrorBody } from './session-config.js';

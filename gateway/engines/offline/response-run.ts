@@ -1,4 +1,5 @@
-import { bytesToBase64 } from '../../base64.js';
+/** Runs one response: the Realtime event sequence, streamed text and audio, and cancellation. */
+import { bytesToBase64 } from '../../realtime/base64.js';
 import type { Clock } from '../../clock.js';
 import type { Conversation, Item } from './conversation.js';
 import { newId } from './ids.js';

@@ -1,3 +1,4 @@
+/** One offline engine session: dispatches client events to items, audio input and responses. */
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../../clock.js';
 import { Conversation, type Item } from './conversation.js';

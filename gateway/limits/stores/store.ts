@@ -1,8 +1,8 @@
 /**
- * The atomic primitives the limiter needs, implemented once in memory and once in Redis
- * (Lua). Every key a store writes expires, so a shared Redis does not grow.
+ * The limits store's contract: the atomic primitives the limiter needs, implemented in memory
+ * and in Redis (Lua). Every key a store writes expires, so a shared Redis does not grow.
  */
-import type { Logger } from '../logger.js';
+import type { Logger } from '../../logger.js';
 
 /**
  * A token bucket. `capacity: Infinity` is a bucket that never runs out (an engine without a
@@ -83,10 +83,3 @@ export class StoreUnavailableError extends Error {
 
 /** The logging the limits need: a slice of the gateway's Logger. */
 export type LimitsLogger = Pick<Logger, 'info' | 'warn'>;
-
-/** Milliseconds a bucket needs to refill from `tokens` to full, for key expiry. */
-export function msToFull(bucket: BucketSpec, tokens: number): number {
-  if (!Number.isFinite(bucket.capacity)) return 0;
-  const refill = Math.ceil((Math.max(0, bucket.capacity - tokens) * 1000) / bucket.refillPerSecond);
-  return Math.max(refill, bucket.windowMs ?? 0);
-}
