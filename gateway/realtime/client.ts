@@ -9,7 +9,7 @@ import { GatewayError } from '../errors.js';
 import { dialectFor, normalizeType, type Dialect } from './dialect.js';
 import { buildUpstreamTarget, type UpstreamTarget } from './upstream-url.js';
 import { classifyHandshakeFailure } from './handshake-errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { SocketFactory, UpstreamSocket } from './socket.js';
 import type { TokenCache } from './token-cache.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { CitationSource } from '../protocol.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import { GROUNDING_TOOL, SEARCH_TOOL } from '../realtime/instructions.js';
 import { formatPassagesForModel, SEARCH_UNAVAILABLE } from '../retrieval/format.js';
 import { searchPhrasings } from '../retrieval/fuse.js';

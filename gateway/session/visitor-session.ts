@@ -11,7 +11,7 @@ import { CLOSE_CODE, checkAudioFrame, parseClientMessage, PROTOCOL_VERSION, SAMP
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { bytesToBase64 } from '../realtime/base64.js';
 import { greetingInstructions } from '../realtime/instructions.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { Retriever } from '../retrieval/types.js';
 import { verifyVisitorToken } from '../auth/jwt.js';
 import { visitorIdOf } from '../auth/visitor.js';

@@ -2,6 +2,7 @@
  * The limits store's contract: the atomic primitives the limiter needs, implemented in memory
  * and in Redis (Lua). Every key a store writes expires, so a shared Redis does not grow.
  */
+import type { Logger } from '../../logger.js';
 
 /**
  * A token bucket. `capacity: Infinity` is a bucket that never runs out (an engine without a
@@ -99,8 +100,5 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** The logging the limits need; a pino logger fits. */
-export interface LimitsLogger {
-  info(object: object, message: string): void;
-  warn(object: object, message: string): void;
-}
+/** The logging the limits need: a slice of the gateway's Logger. */
+export type LimitsLogger = Pick<Logger, 'info' | 'warn'>;
