@@ -115,7 +115,8 @@ export async function createAzureSearchRetriever(config: AzureSearchConfig, deps
   };
 }
 
-async function defaultCredential(): Promise<TokenCredential> {
+/** DefaultAzureCredential, imported only when a site uses Entra ID (search, push, embeddings). */
+export async function defaultCredential(): Promise<TokenCredential> {
   const { DefaultAzureCredential } = await import('@azure/identity');
   return new DefaultAzureCredential();
 }

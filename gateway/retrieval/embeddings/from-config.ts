@@ -4,6 +4,7 @@
  */
 import type { TokenCredential } from '@azure/identity';
 import type { GatewayConfig, LocalIndexConfig } from '../../config/schema.js';
+import { defaultCredential } from '../azure-search.js';
 import { createEmbeddingsClient, type Embedder } from './client.js';
 
 const COGNITIVE_SCOPE = 'https://cognitiveservices.azure.com/.default';
@@ -48,7 +49,7 @@ export function embedderFromConfig(
       ...common,
       url,
       headers: async () => {
-        credential ??= new (await import('@azure/identity')).DefaultAzureCredential();
+        credential ??= await defaultCredential();
         const token = await credential.getToken(scope);
         if (!token) throw new Error('Entra ID returned no token for the embeddings engine');
         return { authorization: `Bearer ${token.token}` };

@@ -10,6 +10,8 @@ export interface VectorIndex {
   readonly dimensions: number;
   /** The `top` nearest chunks by cosine, best first. */
   search(query: Float32Array, top: number): Array<{ doc: number; score: number }>;
+  /** The stored (unit-length) vector of chunk `doc`. */
+  vector(doc: number): Float32Array;
 }
 
 /** Builds the index; throws when the vectors differ in length. */
@@ -27,6 +29,7 @@ export function buildVectorIndex(vectors: readonly Float32Array[]): VectorIndex 
   return {
     size,
     dimensions,
+    vector: (doc) => matrix.subarray(doc * dimensions, (doc + 1) * dimensions),
     search(query, top) {
       if (query.length !== dimensions || size === 0) return [];
       let norm = 0;
