@@ -36,6 +36,8 @@ export interface AssembledGateway {
   holder: ConfigHolder;
   admission: LimitsAdmission;
   metrics: GatewayMetrics;
+  /** Settles when every site's first retriever is built (or has failed); /readyz answers 503 until then. */
+  retrieversReady: Promise<void>;
   /** Stops everything the assembly started (after the gateway has shut down). */
   close(): Promise<void>;
 }
@@ -86,7 +88,8 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     },
   };
 
-  const retrievers = await createRetrievers(holder, logger);
+  // Indexes build while the gateway already listens: /readyz says 503 until they are all built.
+  const retrievers = createRetrievers(holder, logger);
   const offline = await createOfflineEngines(holder, logger);
 
   const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
@@ -100,7 +103,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     upstreamUrls: offline.urls,
     widgetDir: options.widgetDir ?? join(root, 'dist', 'widget'),
     demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
-    ready: () => limits.storeHealthy(),
+    ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
     routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
   });
@@ -110,6 +113,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     holder,
     admission: limits,
     metrics,
+    retrieversReady: retrievers.initial,
     async close() {
       history.stop();
       unsubscribeHealth();
@@ -120,12 +124,14 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   };
 }
 
-/** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
-async function createRetrievers(holder: ConfigHolder, logger: Logger) {
+/** Retrievers by site id, built in the background; a reload rebuilds only sites whose retrieval settings changed. */
+function createRetrievers(holder: ConfigHolder, logger: Logger) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
   const build = async (siteId: string, site: SiteConfig, { dir, config }: LoadedConfig) => {
     try {
+      const started = Date.now();
       const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, ...nodeRetrievalPorts(dir) });
+      logger.info({ site: siteId, kind: site.retrieval.kind, ms: Date.now() - started }, 'retrieval: site index ready');
       return retriever;
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
@@ -153,12 +159,24 @@ async function createRetrievers(holder: ConfigHolder, logger: Logger) {
       }),
     );
   };
-  await sync(holder.current());
-  let pending = Promise.resolve();
+  let initialDone = false;
+  const initial = sync(holder.current()).then(
+    () => {
+      initialDone = true;
+      logger.info({ sites: bySite.size }, 'retrieval: every site index is ready');
+    },
+    (error: unknown) => {
+      initialDone = true;
+      logger.error({ err: error }, 'retrievers not started');
+    },
+  );
+  let pending = initial;
   const unsubscribe = holder.onChange((next) => {
     pending = pending.then(() => sync(next)).catch((error: unknown) => logger.error({ err: error }, 'retrievers not updated'));
   });
   return {
+    initial,
+    ready: () => initialDone,
     get: (siteId: string) => bySite.get(siteId)?.retriever,
     async close() {
       unsubscribe();
