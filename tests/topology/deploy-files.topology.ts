@@ -53,5 +53,9 @@ describe('deployment files', () => {
     expect(text).toContain('"host":["localhost"]');
     expect(text).toContain('"upstreams":[{"dial":"gateway-a:8787"},{"dial":"gateway-b:8787"}]');
     expect(text).toContain('"uri":"/readyz"');
+    // /metrics answers 404 before the proxy route is reached.
+    const metrics = text.indexOf('{"handle":[{"handler":"static_response","status_code":404}],"match":[{"path":["/metrics"]}]}');
+    expect(metrics).toBeGreaterThan(-1);
+    expect(metrics).toBeLessThan(text.indexOf('"handler":"reverse_proxy"'));
   });
 });

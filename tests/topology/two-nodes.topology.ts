@@ -82,6 +82,14 @@ describe.skipIf(skip !== undefined)('two gateway nodes behind nginx, sharing Red
     expect(upstreams[0]).not.toBe(upstreams[1]);
   });
 
+  it('serves the widget over https and keeps /metrics off the public name', async () => {
+    const script = await stack.get('/voice-rag.js');
+    expect(script.status).toBe(200);
+    expect(script.body).toContain('voice-rag');
+    expect((await stack.get('/metrics')).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${stack.node('a').port}/metrics`)).status).toBe(200);
+  });
+
   let killed: { name: NodeName; heldAt: number } | undefined;
 
   it('kill -9 of a node: its concurrency slot stays held at first', async () => {

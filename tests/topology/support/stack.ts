@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_PATH } from '../../e2e/support/browser.js';
@@ -78,6 +79,8 @@ export interface Topology {
   restart(name: NodeName): Promise<GatewayProcess>;
   /** A visitor's widget socket through nginx (wss); `visitor` is the address nginx passes on. */
   visit(site: string, options?: WidgetConnectOptions & { visitor?: string }): Promise<WidgetClient>;
+  /** GET over https through nginx, trusting the test's certificate. */
+  get(path: string): Promise<{ status: number; body: string }>;
   /** A widget socket straight to one node, bypassing nginx. */
   direct(name: NodeName, site: string): Promise<WidgetClient>;
   /** The node that logged `session ready` for this session id (waits a little for its log). */
@@ -139,6 +142,15 @@ export function startTopology(): Promise<Topology> {
           headers: { ...(visitor ? { 'x-test-visitor': visitor } : {}), ...headers },
         });
       },
+      get: (path) =>
+        new Promise((resolve, reject) => {
+          httpsGet(`${origin}${path}`, { ca }, (response) => {
+            let body = '';
+            response.setEncoding('utf8');
+            response.on('data', (chunk: string) => (body += chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+          }).on('error', reject);
+        }),
       direct: (name, site) => WidgetClient.connect(ports[name], { site, origin }),
       async nodeOf(sessionId) {
         const logged = (name: NodeName) => nodes[name].logs.some((l) => l.json?.session_id === sessionId && l.json?.msg === 'session ready');
