@@ -2,10 +2,11 @@
 // here) in front of two `voice-rag serve` nodes sharing one Redis; Chromium opens the demo over
 // https and its widget talks wss through nginx. Checks the quota across nodes, the visitor's
 // address through X-Forwarded-For, a rolling restart, a node's kill -9 and a Redis restart.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR } from '../e2e/support/browser.js';
+import { CADDY_BINARY } from './support/caddy.js';
 import { missingForTopology, QUOTA, startTopology, type NodeName, type Topology } from './support/stack.js';
 import { mostInWindow, sleep, verdict } from './support/sessions.js';
 import { rollingRestart } from './support/rolling-restart.js';
@@ -15,6 +16,7 @@ const skip = missing.length ? `the topology test needs: ${missing.join('; ')}` :
 // In CI a missing piece is a failure, not a silent skip.
 if (skip && process.env.CI) throw new Error(skip);
 if (skip) console.warn(`skipped: ${skip}`);
+else if (!existsSync(CADDY_BINARY)) console.warn('the Caddy check is skipped: caddy is not installed (apt-get install caddy)');
 
 /** The documented lease lifetime (docs/LIMITS.md, "Concurrency"): a dead node's slots free within it. */
 const LEASE_MS = 60_000;
@@ -152,5 +154,32 @@ describe.skipIf(skip !== undefined)('two gateway nodes behind nginx, sharing Red
     const through = await stack.visit('demo');
     expect((await verdict(through)).type).toBe('ready');
     through.close();
+  });
+
+  it.skipIf(!existsSync(CADDY_BINARY))('Caddy (deploy/caddy/Caddyfile): wss to both nodes, and none to a draining node once /readyz says so', async () => {
+    const landed = new Set<NodeName>();
+    for (let i = 0; i < 2; i++) {
+      const client = await stack.viaCaddy('demo');
+      const ready = await verdict(client);
+      if (ready.type !== 'ready') throw new Error(`refused through Caddy: ${ready.code}`);
+      landed.add(await stack.nodeOf(ready.session_id));
+      client.close();
+    }
+    expect(landed).toEqual(new Set(['a', 'b']));
+    // Node a drains (a session keeps it alive); Caddy's health check (every 2 s) takes it out.
+    const held = await stack.direct('a', 'demo');
+    expect((await verdict(held)).type).toBe('ready');
+    stack.node('a').child.kill('SIGTERM');
+    await sleep(2_500);
+    for (let i = 0; i < 4; i++) {
+      const client = await stack.viaCaddy('demo');
+      const ready = await verdict(client);
+      if (ready.type !== 'ready') throw new Error(`refused through Caddy during the drain: ${ready.code}`);
+      expect(await stack.nodeOf(ready.session_id)).toBe('b');
+      client.close();
+    }
+    held.close();
+    expect(await stack.node('a').exited).toBe(0);
+    await stack.restart('a');
   });
 });

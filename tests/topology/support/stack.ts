@@ -13,6 +13,7 @@ import { redisSkipReason, startRedis, type TestRedis } from '../../support/redis
 import { ScriptedUpstream } from '../../support/scripted-upstream.js';
 import { WidgetClient, type WidgetConnectOptions } from '../../support/widget-client.js';
 import { sleep } from './sessions.js';
+import { CADDY_BINARY, startCaddy, type Caddy } from './caddy.js';
 import { makeCertificate, NGINX_BINARY, startNginx, type Nginx } from './nginx.js';
 
 export type NodeName = 'a' | 'b';
@@ -70,6 +71,8 @@ export interface Topology {
   readonly redis: TestRedis;
   readonly upstream: ScriptedUpstream;
   readonly nginx: Nginx;
+  /** Caddy on deploy/caddy/Caddyfile, when Debian's caddy is installed. */
+  readonly caddy: Caddy | undefined;
   /** `https://localhost:PORT`, the public origin. */
   readonly origin: string;
   /** The self-signed certificate (PEM), to trust it. */
@@ -81,6 +84,8 @@ export interface Topology {
   visit(site: string, options?: WidgetConnectOptions & { visitor?: string }): Promise<WidgetClient>;
   /** GET over https through nginx, trusting the test's certificate. */
   get(path: string): Promise<{ status: number; body: string }>;
+  /** A widget socket through Caddy (wss), trusting Caddy's local CA. */
+  viaCaddy(site: string): Promise<WidgetClient>;
   /** A widget socket straight to one node, bypassing nginx. */
   direct(name: NodeName, site: string): Promise<WidgetClient>;
   /** The node that logged `session ready` for this session id (waits a little for its log). */
@@ -120,7 +125,10 @@ export function startTopology(): Promise<Topology> {
     const [a, b] = await Promise.all([launch('a'), launch('b')]);
     const nodes: Record<NodeName, GatewayProcess> = { a, b };
     const { cert, key } = makeCertificate(dir);
-    const nginx = await startNginx(join(dir, 'nginx'), { port: proxyPort, cert, key, nodes: [`127.0.0.1:${portA}`, `127.0.0.1:${portB}`] });
+    const nodeList = [`127.0.0.1:${portA}`, `127.0.0.1:${portB}`] as const;
+    const nginx = await startNginx(join(dir, 'nginx'), { port: proxyPort, cert, key, nodes: nodeList });
+    onFailure(() => nginx.stop());
+    const caddy = existsSync(CADDY_BINARY) ? await startCaddy(join(dir, 'caddy'), await freePort(), nodeList) : undefined;
     const ca = readFileSync(cert, 'utf8');
     const base = origin.replace('https:', 'wss:');
 
@@ -129,6 +137,7 @@ export function startTopology(): Promise<Topology> {
       redis,
       upstream,
       nginx,
+      caddy,
       origin,
       ca,
       node: (name) => nodes[name],
@@ -151,6 +160,10 @@ export function startTopology(): Promise<Topology> {
             response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
           }).on('error', reject);
         }),
+      viaCaddy(site) {
+        if (!caddy) throw new Error('caddy is not installed');
+        return WidgetClient.connect(caddy.port, { site, origin, base: `wss://localhost:${caddy.port}`, ca: caddy.ca });
+      },
       direct: (name, site) => WidgetClient.connect(ports[name], { site, origin }),
       async nodeOf(sessionId) {
         const logged = (name: NodeName) => nodes[name].logs.some((l) => l.json?.session_id === sessionId && l.json?.msg === 'session ready');
@@ -161,6 +174,7 @@ export function startTopology(): Promise<Topology> {
       },
       async close() {
         await nginx.stop().catch(() => undefined);
+        await caddy?.stop().catch(() => undefined);
         await Promise.all([nodes.a.stop(2000), nodes.b.stop(2000)]);
         await upstream.close();
         await redis.dispose();
