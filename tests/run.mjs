@@ -47,6 +47,11 @@ const STAGES = [
   { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
   // npm pack, install into an empty folder, serve: slow (npm install), so CI names it.
   { name: 'package', ...vitest('package', 'tests/package/vitest.config.ts'), after: ['build'], optional: true, alone: true },
+  // nginx, Caddy, two gateway nodes, Redis, Chromium; and the Dockerfile's production tree (npm ci).
+  {
+    name: 'topology', ...vitest('topology', 'tests/topology/vitest.config.ts'), after: ['build'], optional: true, alone: true,
+    needs: ['nginx', 'redis-server', 'chromium', 'openssl'], uses: ['caddy'], files: 'tests/topology/**/*.topology.ts',
+  },
 ];
 
 const named = process.argv.slice(2);

@@ -8,9 +8,9 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { GATEWAY_ENTRY, REPO_ROOT } from '../e2e/support/gateway.js';
+import { CADDY_BINARY } from './support/caddy.js';
 
 const run = promisify(execFile);
-const CADDY = '/usr/bin/caddy';
 interface Service {
   environment?: Record<string, string>;
   volumes?: string[];
@@ -45,9 +45,9 @@ describe('deployment files', () => {
     expect(checked.stdout).toMatch(/valid \(0 warnings\)/);
   });
 
-  it.skipIf(!existsSync(CADDY))('the Caddyfile adapts to one route over both gateway nodes, health-checked on /readyz', async () => {
+  it.skipIf(!CADDY_BINARY)('the Caddyfile adapts to one route over both gateway nodes, health-checked on /readyz', async () => {
     const caddyfile = mounted('proxy', '/etc/caddy/Caddyfile');
-    const adapted = await run(CADDY, ['adapt', '--config', caddyfile, '--adapter', 'caddyfile'], { env: { ...process.env, ...environment('proxy') } });
+    const adapted = await run(CADDY_BINARY!, ['adapt', '--config', caddyfile, '--adapter', 'caddyfile'], { env: { ...process.env, ...environment('proxy') } });
     const json = JSON.parse(adapted.stdout) as { apps: { http: { servers: Record<string, { routes: unknown[] }> } } };
     const text = JSON.stringify(json.apps.http.servers);
     expect(text).toContain('"host":["localhost"]');

@@ -2,7 +2,7 @@
 // here) in front of two `voice-rag serve` nodes sharing one Redis; Chromium opens the demo over
 // https and its widget talks wss through nginx. Checks the quota across nodes, the visitor's
 // address through X-Forwarded-For, a rolling restart, a node's kill -9 and a Redis restart.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS_DIR } from '../e2e/support/browser.js';
@@ -16,7 +16,7 @@ const skip = missing.length ? `the topology test needs: ${missing.join('; ')}` :
 // In CI a missing piece is a failure, not a silent skip.
 if (skip && process.env.CI) throw new Error(skip);
 if (skip) console.warn(`skipped: ${skip}`);
-else if (!existsSync(CADDY_BINARY)) console.warn('the Caddy check is skipped: caddy is not installed (apt-get install caddy)');
+else if (!CADDY_BINARY) console.warn('the Caddy check is skipped: caddy is not installed (apt-get install caddy)');
 
 /** The documented lease lifetime (docs/LIMITS.md, "Concurrency"): a dead node's slots free within it. */
 const LEASE_MS = 60_000;
@@ -156,7 +156,7 @@ describe.skipIf(skip !== undefined)('two gateway nodes behind nginx, sharing Red
     through.close();
   });
 
-  it.skipIf(!existsSync(CADDY_BINARY))('Caddy (deploy/caddy/Caddyfile): wss to both nodes, and none to a draining node once /readyz says so', async () => {
+  it.skipIf(!CADDY_BINARY)('Caddy (deploy/caddy/Caddyfile): wss to both nodes, and none to a draining node once /readyz says so', async () => {
     const landed = new Set<NodeName>();
     for (let i = 0; i < 2; i++) {
       const client = await stack.viaCaddy('demo');

@@ -7,9 +7,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../e2e/support/gateway.js';
+import { prerequisite } from '../../support/prereqs.mjs';
 import { sleep } from './sessions.js';
 
-export const CADDY_BINARY = process.env.CADDY_PATH ?? '/usr/bin/caddy';
+/** Debian's caddy, or undefined when it is not installed. */
+export const CADDY_BINARY: string | undefined = prerequisite('caddy').find();
 export const CADDY_SITE = 'deploy/caddy/Caddyfile';
 
 /** A running Caddy. */
@@ -35,6 +37,7 @@ export async function startCaddy(dir: string, port: number, nodes: readonly stri
   const config = join(dir, 'Caddyfile');
   writeFileSync(config, render());
   let log = '';
+  if (!CADDY_BINARY) throw new Error('caddy is not installed');
   const child = spawn(CADDY_BINARY, ['run', '--config', config, '--adapter', 'caddyfile'], {
     env: { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, 'data'), XDG_CONFIG_HOME: join(dir, 'config'), VOICE_RAG_DOMAIN: `localhost:${port}`, VOICE_RAG_NODES: nodes.join(' ') },
     stdio: ['ignore', 'pipe', 'pipe'],

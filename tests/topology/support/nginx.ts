@@ -7,8 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../e2e/support/gateway.js';
+import { prerequisite } from '../../support/prereqs.mjs';
 
-export const NGINX_BINARY = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
+const NGINX_BINARY = prerequisite('nginx').find() ?? 'nginx';
 /** The documented site file, relative to the repository root. */
 export const NGINX_SITE = 'deploy/nginx/voice-rag.conf';
 

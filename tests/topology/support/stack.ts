@@ -2,30 +2,25 @@
  * The production topology on loopback: one real Redis, a scripted Realtime upstream, two
  * `voice-rag serve` nodes sharing that Redis, and nginx terminating TLS in front of them.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_PATH } from '../../e2e/support/browser.js';
 import { freePort, missingBuild, REPO_ROOT, startGateway, type GatewayProcess } from '../../e2e/support/gateway.js';
-import { redisSkipReason, startRedis, type TestRedis } from '../../support/redis.js';
+import { missingPrerequisites } from '../../support/prereqs.mjs';
+import { startRedis, type TestRedis } from '../../support/redis.js';
 import { ScriptedUpstream } from '../../support/scripted-upstream.js';
 import { WidgetClient, type WidgetConnectOptions } from '../../support/widget-client.js';
 import { sleep } from './sessions.js';
 import { CADDY_BINARY, startCaddy, type Caddy } from './caddy.js';
-import { makeCertificate, NGINX_BINARY, startNginx, type Nginx } from './nginx.js';
+import { makeCertificate, startNginx, type Nginx } from './nginx.js';
 
 export type NodeName = 'a' | 'b';
 
-/** What the topology needs on this machine; empty when everything is there. */
+/** What the topology needs on this machine, each with how to get it; empty when all is there. */
 export function missingForTopology(): string[] {
-  const missing = missingBuild();
-  if (!existsSync(NGINX_BINARY)) missing.push('nginx (apt-get install nginx)');
-  if (redisSkipReason) missing.push(redisSkipReason);
-  if (!existsSync(CHROMIUM_PATH)) missing.push('chromium (apt-get install chromium)');
-  if (spawnSync('openssl', ['version']).status !== 0) missing.push('openssl');
-  return missing;
+  const tools = missingPrerequisites(['nginx', 'redis-server', 'chromium', 'openssl']).map((entry) => `${entry.name} (${entry.install})`);
+  return [...missingBuild(), ...tools];
 }
 
 /** Engine `metered` has a connection quota: 60 a minute in 2 s windows, so 2 per window. */
@@ -128,7 +123,7 @@ export function startTopology(): Promise<Topology> {
     const nodeList = [`127.0.0.1:${portA}`, `127.0.0.1:${portB}`] as const;
     const nginx = await startNginx(join(dir, 'nginx'), { port: proxyPort, cert, key, nodes: nodeList });
     onFailure(() => nginx.stop());
-    const caddy = existsSync(CADDY_BINARY) ? await startCaddy(join(dir, 'caddy'), await freePort(), nodeList) : undefined;
+    const caddy = CADDY_BINARY ? await startCaddy(join(dir, 'caddy'), await freePort(), nodeList) : undefined;
     const ca = readFileSync(cert, 'utf8');
     const base = origin.replace('https:', 'wss:');
 
