@@ -6,15 +6,17 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import type { TokenCredential } from '@azure/identity';
 import type { Hono } from 'hono';
-import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { createConfigHolder, type ConfigHolder, type LoadedConfig } from '../config/index.js';
 import type { GatewayConfig, SiteConfig } from '../config/schema.js';
-import { startOfflineEngine, type OfflineEngine } from '../engines/offline/index.js';
+import { startOfflineEngine, type OfflineEngine } from '../node/offline/engine.js';
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
 import type { Admission } from '../limits/types.js';
-import { createMetrics, type GatewayMetrics } from '../metrics.js';
+import type { Logger } from '../logger.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { createDefaultCredential } from '../node/entra-credential.js';
 import { nodeRetrievalPorts } from '../node/retrieval-ports.js';
 import { createRetriever } from '../retrieval/index.js';
 import type { Retriever } from '../retrieval/types.js';
@@ -44,6 +46,8 @@ export interface AssembledGateway {
 export interface AssembleOptions {
   logger: Logger;
   clock?: Clock;
+  /** Entra ID credential for engines and Azure AI Search sites without api_key (default: DefaultAzureCredential, created lazily). */
+  credential?: TokenCredential;
   /** Folders of the built widget and demo (default: `dist/widget`, `dist/demo` in the package). */
   widgetDir?: string;
   demoDir?: string;
@@ -86,7 +90,9 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     },
   };
 
-  const retrievers = await createRetrievers(holder, logger);
+  // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.
+  const credential = options.credential ?? createDefaultCredential();
+  const retrievers = await createRetrievers(holder, logger, credential);
   const offline = await createOfflineEngines(holder, logger);
 
   const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
@@ -97,6 +103,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     getRetriever: (siteId) => retrievers.get(siteId),
     logger,
     clock,
+    credential,
     upstreamUrls: offline.urls,
     widgetDir: options.widgetDir ?? join(root, 'dist', 'widget'),
     demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
@@ -121,12 +128,12 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
 }
 
 /** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
-async function createRetrievers(holder: ConfigHolder, logger: Logger) {
+async function createRetrievers(holder: ConfigHolder, logger: Logger, credential: TokenCredential) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
   const build = async (siteId: string, site: SiteConfig, { dir, config }: LoadedConfig) => {
     try {
-      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, ...nodeRetrievalPorts(dir) });
-      return retriever;
+      // The core reads files and its cache only through ports; Node supplies them here.
+      return await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, credential, ...nodeRetrievalPorts(dir) });
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
       logger.error({ site: siteId, err: error }, 'retrieval could not start for this site');

@@ -3,9 +3,7 @@
  * child logger so every line of a session carries its id and site.
  */
 import { pino } from 'pino';
-import type { DestinationStream, Level, Logger } from 'pino';
-
-export type { Logger } from 'pino';
+import type { DestinationStream, Level, Logger as PinoLogger } from 'pino';
 
 /** Key names whose values never reach a log line, at any depth up to REDACT_DEPTH. */
 export const REDACTED_KEYS = [
@@ -49,7 +47,7 @@ export interface LoggerOptions {
 }
 
 /** Creates the gateway's JSON logger with secrets censored as "[redacted]". */
-export function createLogger(options: LoggerOptions = {}): Logger {
+export function createLogger(options: LoggerOptions = {}): PinoLogger {
   const settings = {
     level: options.level ?? 'info',
     redact: { paths: redactPaths(), censor: '[redacted]' },
@@ -58,6 +56,6 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 /** A child logger whose lines carry the session id and site id. */
-export function sessionLogger(logger: Logger, sessionId: string, siteId: string): Logger {
+export function sessionLogger(logger: PinoLogger, sessionId: string, siteId: string): PinoLogger {
   return logger.child({ session: sessionId, site: siteId });
 }

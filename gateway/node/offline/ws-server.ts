@@ -1,3 +1,4 @@
+/** Node adapter: the offline engine's WebSocket listener (node:http + ws) for JSON text frames. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData } from 'ws';

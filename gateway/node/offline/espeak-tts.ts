@@ -1,5 +1,6 @@
+/** Node adapter: Japanese speech for the offline engine from eSpeak NG compiled to WASM, loaded on first use. */
 import type { ESpeakNgWorker } from '@echogarden/espeak-ng-emscripten';
-import type { SynthesizedAudio, TtsEngine } from './tts.js';
+import type { SynthesizedAudio, TtsEngine } from '../../engines/offline/tts.js';
 
 let worker: Promise<ESpeakNgWorker> | undefined;
 

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serve, type RunningGateway } from '../../../gateway/server/serve.js';
+import { serve, type RunningGateway } from '../../../gateway/cli/serve.js';
 import { WidgetClient } from '../../support/widget-client.js';
 
 // The whole product on its embedded defaults: config loader, limits over the memory store,

@@ -5,10 +5,10 @@
  */
 import type { GatewayConfig } from '../config/schema.js';
 import { loadConfig } from '../node/config-file.js';
-import { createLogger } from '../log.js';
+import { createLogger } from '../node/log.js';
 import { watchConfig } from '../node/config-watcher.js';
-import { assembleGateway } from './assemble.js';
-import type { Gateway } from './gateway.js';
+import { assembleGateway } from '../server/assemble.js';
+import type { Gateway } from '../server/gateway.js';
 
 export interface ServeOptions {
   configPath: string;

@@ -3,7 +3,7 @@
  * gateways in one process (tests) do not share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { TokenUsage } from './usage/types.js';
+import type { TokenUsage } from '../usage/types.js';
 
 /** Why a session was refused or ended early, as counted in `voice_rag_refusals_total`. */
 export type RefusalReason =

@@ -2,9 +2,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApp, type RealtimeEndpoint } from '../../../gateway/app.js';
+import { createApp, type WidgetEndpoint } from '../../../gateway/server/app.js';
 
-const refuseAll: RealtimeEndpoint = { precheck: () => ({ status: 404, message: 'unknown site' }) };
+const refuseAll: WidgetEndpoint = { precheck: () => ({ status: 404, message: 'unknown site' }) };
 
 function fixtureDirs(): { widgetDir: string; demoDir: string } {
   const root = mkdtempSync(join(tmpdir(), 'voice-rag-app-'));

@@ -10,7 +10,7 @@ import { upgradeWebSocket } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { WSContext } from 'hono/ws';
 import type { WebSocket } from 'ws';
-import type { BrowserSocket } from './session/types.js';
+import type { BrowserSocket } from '../session/types.js';
 
 /** Longest query string accepted on the WebSocket endpoint. */
 export const MAX_QUERY_CHARS = 4096;
@@ -33,14 +33,14 @@ export interface UpgradeRequest {
   forwardedFor: string | undefined;
 }
 
-/** The widget endpoint, as the app sees it (implemented by gateway/server/realtime-endpoint.ts). */
-export interface RealtimeEndpoint {
+/** The widget endpoint, as the app sees it (implemented by gateway/server/widget-endpoint.ts). */
+export interface WidgetEndpoint {
   /** Refuses with an HTTP status, or accepts with an opener for the socket. */
   precheck(request: UpgradeRequest): { status: 403 | 404 | 414 | 503; message: string } | { open(socket: BrowserSocket): BrowserHandlers };
 }
 
 export interface AppDeps {
-  realtime: RealtimeEndpoint;
+  realtime: WidgetEndpoint;
   /** True once a valid configuration is loaded. */
   configLoaded(): boolean;
   /** Store and other dependencies reachable (default: true). */
