@@ -54,7 +54,7 @@ export default defineConfig({
     emptyOutDir: true,
     reportCompressedSize: true,
     lib: { entry: 'widget/index.ts', formats: ['es'], fileName: () => 'voice-rag.js' },
-    // Lib-mode ES output is not whitespace-minified unless asked (TOOLCHAIN §3).
+    // Lib-mode ES output is not whitespace-minified unless asked.
     rolldownOptions: { output: { minify: true } },
   },
   plugins: [widgetExtras()],

@@ -79,15 +79,28 @@ export const serverSchema = z
 export const storeSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('memory') }),
-    z.strictObject({
-      kind: z.literal('redis'),
-      url: z.string().min(1).describe('redis:// or rediss:// URL'),
-      on_failure: z
-        .enum(['closed', 'open'])
-        .default('closed')
-        .describe('redis unreachable: "closed" refuses new sessions, "open" admits them on local limits'),
-      key_prefix: z.string().default('voice-rag:').describe('extension: prefix of every Redis key'),
-    }),
+    z
+      .strictObject({
+        kind: z.literal('redis'),
+        url: z.string().min(1).optional().describe('redis:// or rediss:// URL of one Redis (or a primary); or give `cluster`'),
+        cluster: z
+          .array(z.string().regex(/^rediss?:\/\/[^/]/, 'must be a redis:// or rediss:// URL'))
+          .min(1)
+          .optional()
+          .describe('extension: seed node URLs of a Redis Cluster (rediss:// for TLS); instead of `url`'),
+        on_failure: z
+          .enum(['closed', 'open'])
+          .default('closed')
+          .describe('redis unreachable: "closed" refuses new sessions, "open" admits them on local limits'),
+        key_prefix: z
+          .string()
+          .regex(/^[^{}]*$/, 'must not contain { or }: they would change the hash tag of every key on a Redis Cluster')
+          .default('voice-rag:')
+          .describe('extension: prefix of every Redis key'),
+      })
+      .refine((store) => (store.url === undefined) !== (store.cluster === undefined), {
+        message: 'give either url (one Redis) or cluster (Redis Cluster seed URLs), not both',
+      }),
   ])
   .default({ kind: 'memory' });
 

@@ -10,7 +10,9 @@ import type { LimitsLogger, Store } from './store.js';
 export function createStore(config: StoreConfig, deps: { logger: LimitsLogger; clock: Clock }): Store {
   if (config.kind === 'memory') return createMemoryStore(deps.clock);
   return createFailoverStore({
-    primary: createRedisStore({ url: config.url, keyPrefix: config.key_prefix }),
+    primary: createRedisStore(
+      config.cluster ? { cluster: config.cluster, keyPrefix: config.key_prefix } : { url: config.url!, keyPrefix: config.key_prefix },
+    ),
     fallback: createMemoryStore(deps.clock),
     onFailure: config.on_failure,
     clock: deps.clock,

@@ -86,6 +86,10 @@ export function createFailoverStore(options: FailoverOptions): Store {
     refreshSlots: (...args) => call('refreshSlots', args),
     releaseSlots: (...args) => call('releaseSlots', args),
     countSlots: (...args) => call('countSlots', args),
+    joinLine: (...args) => call('joinLine', args),
+    takeInTurn: (...args) => call('takeInTurn', args),
+    refreshTicket: (...args) => call('refreshTicket', args),
+    leaveLine: (...args) => call('leaveLine', args),
     healthy: () => up,
     onHealthChange(listener: (healthy: boolean) => void): () => void {
       listeners.add(listener);

@@ -8,7 +8,7 @@ import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import type { Lease } from '../../../gateway/limits/types.js';
 import { redisSkipReason, startRedis } from '../../support/redis.js';
 import type { TestRedis } from '../../support/redis.js';
-import { makeConfig } from './harness.js';
+import { makeConfig, requestFor } from './harness.js';
 import { unreachableStore } from './store-fixtures.js';
 
 const config = makeConfig({
@@ -22,15 +22,7 @@ function setUp(server: TestRedis, onFailure: 'closed' | 'open') {
   const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
   const leases: Lease[] = [];
   const admit = async (): Promise<Lease> => {
-    const lease = await admission.admit({
-      siteId: 'docs',
-      site: config.sites.docs!,
-      engineId: 'aoai',
-      engine: config.engines.aoai!,
-      visitorId: 'v',
-      signal: new AbortController().signal,
-      onQueued: () => {},
-    });
+    const lease = await admission.admit(requestFor(config, 'docs', 'v'));
     leases.push(lease);
     return lease;
   };
@@ -135,7 +127,7 @@ describe('failover store', () => {
     const store = createFailoverStore({ primary: failing, fallback: createMemoryStore(systemClock), onFailure: 'closed', clock: systemClock, logger });
     const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
     const refusal = await admission
-      .admit({ siteId: 'docs', site: config.sites.docs!, engineId: 'aoai', engine: config.engines.aoai!, visitorId: 'v', signal: new AbortController().signal, onQueued: () => {} })
+      .admit(requestFor(config, 'docs', 'v'))
       .catch((error: unknown) => error);
     expect((refusal as GatewayError).code).toBe('upstream_unavailable');
     expect(logger.warn).toHaveBeenCalledTimes(1);
