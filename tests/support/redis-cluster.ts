@@ -47,7 +47,8 @@ function kill(child: ChildProcess): Promise<void> {
 export async function startRedisCluster(): Promise<TestRedisCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'voice-rag-redis-cluster-'));
   const ports = [await freePort(), await freePort(), await freePort()];
-  const binary = existsSync(REDIS_SERVER) ? REDIS_SERVER : 'redis-server';
+  if (!REDIS_SERVER) throw new Error(redisSkipReason);
+  const binary = REDIS_SERVER;
   const children: ChildProcess[] = [];
   const dispose = async (): Promise<void> => {
     await Promise.all(children.map(kill));
