@@ -59,6 +59,11 @@ const STAGES = [
   // npm pack, install into an empty folder, serve: slow (npm install), so CI names it.
   { name: 'package', ...vitest('package', PACKAGE), after: ['build'], optional: true, alone: true },
   ...NODE_MAJORS.flatMap(underNode),
+  // nginx, Caddy, two gateway nodes, Redis, Chromium; and the Dockerfile's production tree (npm ci).
+  {
+    name: 'topology', ...vitest('topology', 'tests/topology/vitest.config.ts'), after: ['build'], optional: true, alone: true,
+    needs: ['nginx', 'redis-server', 'chromium', 'openssl'], uses: ['caddy'], files: 'tests/topology/**/*.topology.ts',
+  },
 ];
 
 const all = process.argv.includes('--all');

@@ -31,7 +31,9 @@ Commands:
                                        write a starter configuration (voice-rag init --help)
   serve   [--config FILE] [--port N]   start the gateway
   check   [--config FILE]              validate the configuration; print errors and warnings
-  index   [--config FILE] [--site ID]  build the local search index of one site or all
+  index   [--config FILE] [--site ID] [--push [--dry-run]]
+                                       build the local search index of one site or all;
+                                       --push fills an azure-search site's index from its ingest sources
   schema                               print the JSON Schema of the configuration file
 
 Options:
@@ -56,6 +58,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         config: { type: 'string', short: 'c' },
         port: { type: 'string', short: 'p' },
         site: { type: 'string', short: 's' },
+        push: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -99,10 +103,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       });
     }
     case 'index': {
-      const indexCommand = await importCommand<(opts: { configPath: string; site?: string }) => Promise<number>>(
+      const indexCommand = await importCommand<(opts: { configPath: string; site?: string; push?: boolean; dryRun?: boolean }) => Promise<number>>(
         './index-command.js', 'indexCommand', io);
       if (!indexCommand) return 1;
-      return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath } : { configPath, site: values.site }));
+      const flags = { push: values.push === true, dryRun: values['dry-run'] === true };
+      return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath, ...flags } : { configPath, site: values.site, ...flags }));
     }
   }
 }

@@ -52,6 +52,8 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   logger.info({ port, sites: Object.keys(loaded.config.sites) }, 'voice-rag gateway listening');
   console.log(`voice-rag gateway listening on http://${shown}:${port}  (demo: http://${shown}:${port}/demo/)`);
+  // Listening already (so /readyz can say 503); serve resolves once every site's index is built.
+  await assembled.retrieversReady;
 
   let stopping: Promise<void> | undefined;
   const stop = () =>

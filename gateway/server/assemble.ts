@@ -38,6 +38,8 @@ export interface AssembledGateway {
   holder: ConfigHolder;
   admission: LimitsAdmission;
   metrics: GatewayMetrics;
+  /** Settles when every site's first retriever is built (or has failed); /readyz answers 503 until then. */
+  retrieversReady: Promise<void>;
   /** Stops everything the assembly started (after the gateway has shut down). */
   close(): Promise<void>;
 }
@@ -92,7 +94,8 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
 
   // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.
   const credential = options.credential ?? createDefaultCredential();
-  const retrievers = await createRetrievers(holder, logger, credential);
+  // Indexes build while the gateway already listens: /readyz says 503 until they are all built.
+  const retrievers = createRetrievers(holder, logger, credential);
   const offline = await createOfflineEngines(holder, logger);
 
   const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
@@ -107,7 +110,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     upstreamUrls: offline.urls,
     widgetDir: options.widgetDir ?? join(root, 'dist', 'widget'),
     demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
-    ready: () => limits.storeHealthy(),
+    ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
     routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
   });
@@ -117,6 +120,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     holder,
     admission: limits,
     metrics,
+    retrieversReady: retrievers.initial,
     async close() {
       history.stop();
       unsubscribeHealth();
@@ -127,13 +131,15 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   };
 }
 
-/** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
-async function createRetrievers(holder: ConfigHolder, logger: Logger, credential: TokenCredential) {
+/** Retrievers by site id, built in the background; a reload rebuilds only sites whose retrieval settings changed. */
+function createRetrievers(holder: ConfigHolder, logger: Logger, credential: TokenCredential) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
   const build = async (siteId: string, site: SiteConfig, { dir, config }: LoadedConfig) => {
     try {
-      // The core reads files and its cache only through ports; Node supplies them here.
-      return await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, credential, ...nodeRetrievalPorts(dir) });
+      const started = Date.now();
+      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, credential, ...nodeRetrievalPorts(dir) });
+      logger.info({ site: siteId, kind: site.retrieval.kind, ms: Date.now() - started }, 'retrieval: site index ready');
+      return retriever;
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
       logger.error({ site: siteId, err: error }, 'retrieval could not start for this site');
@@ -160,12 +166,24 @@ async function createRetrievers(holder: ConfigHolder, logger: Logger, credential
       }),
     );
   };
-  await sync(holder.current());
-  let pending = Promise.resolve();
+  let initialDone = false;
+  const initial = sync(holder.current()).then(
+    () => {
+      initialDone = true;
+      logger.info({ sites: bySite.size }, 'retrieval: every site index is ready');
+    },
+    (error: unknown) => {
+      initialDone = true;
+      logger.error({ err: error }, 'retrievers not started');
+    },
+  );
+  let pending = initial;
   const unsubscribe = holder.onChange((next) => {
     pending = pending.then(() => sync(next)).catch((error: unknown) => logger.error({ err: error }, 'retrievers not updated'));
   });
   return {
+    initial,
+    ready: () => initialDone,
     get: (siteId: string) => bySite.get(siteId)?.retriever,
     async close() {
       unsubscribe();

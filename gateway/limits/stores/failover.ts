@@ -68,7 +68,8 @@ export function createFailoverStore(options: FailoverOptions): Store {
         setUp(false, error);
         return onFallback(error);
       }
-      setUp(true);
+      // A call with nothing to ask (no keys) succeeds without Redis: only a connected primary counts.
+      if (primary.healthy()) setUp(true);
       return result;
     };
     return run() as ReturnType<Store[M]>;

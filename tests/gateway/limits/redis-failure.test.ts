@@ -96,6 +96,22 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
     expect(node.logger.warn).toHaveBeenCalledTimes(1);
   });
 
+  it('stays down while Redis is down, even after a call that needed nothing from Redis', async () => {
+    const node = setUp(server, 'closed');
+    dispose = node.dispose;
+    await node.admit();
+    await server.stop();
+    await node.admit().catch(() => {});
+    expect(node.store.healthy()).toBe(false);
+    // Past the probe interval, calls reach the primary again; releasing or counting no keys
+    // sends nothing to Redis, so its success says nothing about Redis (found by tests/topology).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await node.store.releaseSlots([], 'nobody');
+    expect(await node.store.countSlots([], Date.now())).toEqual([]);
+    expect(node.store.healthy()).toBe(false);
+    expect(node.logger.info).not.toHaveBeenCalled();
+  });
+
   it('admits on local limits when on_failure is open, and goes back to Redis when it returns', async () => {
     const node = setUp(server, 'open');
     dispose = node.dispose;
