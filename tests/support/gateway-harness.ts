@@ -9,7 +9,7 @@ import { configSchema, type GatewayConfig } from '../../gateway/config/schema.js
 import type { Admission } from '../../gateway/limits/types.js';
 import { createLogger } from '../../gateway/node/log.js';
 import type { TokenSource } from '../../gateway/realtime/token-cache.js';
-import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
+import { createUnlimitedAdmission } from '../../gateway/server/unlimited-admission.js';
 import { createGateway, type Gateway } from '../../gateway/server/gateway.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES, type MemoryRetriever } from './memory-retriever.js';
 import { ScriptedUpstream, type ScriptDialect } from './scripted-upstream.js';
