@@ -52,6 +52,11 @@ const STAGES = [
     report: '.wtr-counts.json', counts: countsFile, after: ['build'], needs: ['chromium'], files: 'tests/browser/**/*.test.ts',
   },
   { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
+  // nginx, Caddy, two gateway nodes, Redis, Chromium; and the Dockerfile's production tree (npm ci).
+  {
+    name: 'topology', ...vitest('topology', { config: 'tests/topology/vitest.config.ts' }), after: ['build'], optional: true, alone: true,
+    needs: ['nginx', 'redis-server', 'chromium', 'openssl'], uses: ['caddy'], files: 'tests/topology/**/*.topology.ts',
+  },
   ...NODE_MAJORS.map(nodeSuiteUnder),
   // npm pack, install into an empty folder, serve: slow (npm install), so only CI runs it. The
   // package stages run two at a time (mostly network and disk), after the timing-sensitive suites.

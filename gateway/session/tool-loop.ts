@@ -6,9 +6,11 @@
  */
 import type { Clock } from '../clock.js';
 import type { CitationSource } from '../protocol.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
+import { functionOutputEvent } from '../realtime/client-events.js';
 import { GROUNDING_TOOL, SEARCH_TOOL } from '../realtime/instructions.js';
 import { formatPassagesForModel, SEARCH_UNAVAILABLE } from '../retrieval/format.js';
+import { searchPhrasings } from '../retrieval/fuse.js';
 import type { Passage, Retriever } from '../retrieval/types.js';
 import type { SendToBrowser, SendUpstream } from './types.js';
 
@@ -119,7 +121,10 @@ export function createToolLoop(options: ToolLoopOptions): ToolLoop {
     options.sendToBrowser({ type: 'searching', query });
     const started = clock.now();
     try {
-      const passages = await withTimeout((signal) => retriever.search(query, { top: retrieval.top, signal }));
+      const alternatives = Array.isArray(args?.alternatives)
+        ? args.alternatives.filter((alt): alt is string => typeof alt === 'string').map((alt) => alt.trim().slice(0, 500))
+        : [];
+      const passages = await withTimeout((signal) => searchPhrasings(retriever, query, alternatives, { top: retrieval.top, signal }));
       timed(SEARCH_TOOL, started, true);
       return formatPassagesForModel(passages, retrieval.max_chars);
     } catch (error) {
@@ -168,7 +173,7 @@ export function createToolLoop(options: ToolLoopOptions): ToolLoop {
         output = JSON.stringify({ error: `unknown tool "${name.slice(0, 64)}"` });
         state.followUp = true;
       }
-      if (!closed) options.sendUpstream({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output } });
+      if (!closed) options.sendUpstream(functionOutputEvent(callId, output));
     } catch (error) {
       logger.error({ err: error, tool: name }, 'tool failed');
     } finally {

@@ -78,6 +78,10 @@ export const PREREQUISITES = [
     debian: ['redis-server'],
     install: 'apt-get install redis-server',
   },
+  // The topology suite's proxies and its self-signed certificate (nginx lives in /usr/sbin).
+  { name: 'nginx', find: () => onPath('nginx') ?? ['/usr/sbin/nginx'].find(existsSync), debian: ['nginx'], install: 'apt-get install nginx' },
+  { name: 'caddy', find: () => onPath('caddy'), debian: ['caddy'], install: 'apt-get install caddy' },
+  { name: 'openssl', find: () => onPath('openssl'), debian: ['openssl'], install: 'apt-get install openssl' },
   ...NODE_MAJORS.map(nodeFromNpm),
 ];
 

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createConfigHolder, loadConfig } from '../../../gateway/config/index.js';
-import { createLogger } from '../../../gateway/log.js';
+import { createConfigHolder } from '../../../gateway/config/index.js';
+import { loadConfig } from '../../../gateway/node/config-file.js';
+import { createLogger } from '../../../gateway/node/log.js';
 import { watchConfig } from '../../../gateway/node/config-watcher.js';
 import type { WatchLogger } from '../../../gateway/node/config-watcher.js';
 

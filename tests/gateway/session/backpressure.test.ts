@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../gateway/config/schema.js';
 import type { RealtimeConnection, UpstreamEvent } from '../../../gateway/realtime/client.js';
 import { gaDialect } from '../../../gateway/realtime/dialect.js';
-import { buildUpstreamTarget } from '../../../gateway/realtime/endpoint.js';
-import { createVisitorSession } from '../../../gateway/session/session.js';
+import { buildUpstreamTarget } from '../../../gateway/realtime/upstream-url.js';
+import { createVisitorSession } from '../../../gateway/session/visitor-session.js';
 import type { BrowserSocket } from '../../../gateway/session/types.js';
 import { createUnlimitedAdmission } from '../../../gateway/server/fallbacks.js';
 import { testConfig } from '../../support/gateway-harness.js';
-import { createManualClock } from '../../support/manual-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES } from '../../support/memory-retriever.js';
 import { createRecordingLogger } from '../../support/recording-logger.js';
 
@@ -58,7 +58,7 @@ describe('outgoing audio', () => {
         admission: createUnlimitedAdmission(),
         retriever: createMemoryRetriever(NORTHWIND_PASSAGES),
         connect: async () => upstream.connection,
-        clock: createManualClock(),
+        clock: new FakeClock(),
         logger: createRecordingLogger(),
       },
       browser,

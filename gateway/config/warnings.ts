@@ -1,0 +1,94 @@
+/**
+ * Warnings about a valid configuration: settings that load but will likely surprise the site
+ * owner (an over-subscribed quota, no spending cap on a paid engine, plain-http origins …).
+ */
+import { joinPath } from './issues.js';
+import type { ConfigIssue, ConfigSeverity } from './issues.js';
+import type { Locator } from './positions.js';
+import type { GatewayConfig } from './schema.js';
+
+/** Where warnings point: the file's name and a path-to-line locator (both optional). */
+export interface WarningOptions {
+  file?: string;
+  locate?: Locator;
+}
+
+const PAID_ENGINES = new Set(['azure-openai', 'openai']);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+const MIN_STATUS_TOKEN_LENGTH = 16;
+
+/** Lists the warnings (and notes) for a validated configuration; never errors. */
+export function configWarnings(config: GatewayConfig, options: WarningOptions = {}): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const add = (severity: ConfigSeverity, path: PropertyKey[], message: string): void => {
+    const position = options.locate?.(path) ?? { line: 0, column: undefined };
+    const issue: ConfigIssue = { severity, file: options.file ?? '', line: position.line, path: joinPath(path), message };
+    if (position.column !== undefined) issue.column = position.column;
+    issues.push(issue);
+  };
+  const sites = Object.entries(config.sites);
+
+  for (const [engineName, engine] of Object.entries(config.engines)) {
+    const users = sites.filter(([, site]) => site.engine === engineName);
+    if (users.length === 0) {
+      add('info', ['engines', engineName], `no site uses engine "${engineName}"`);
+      continue;
+    }
+    const quota = engine.quota?.connections_per_minute;
+    if (quota === undefined) continue;
+    const shares = users.map(([id, site]) => [id, site.limits.connections_per_minute] as const);
+    const total = shares.reduce((sum, [, share]) => sum + (share ?? 0), 0);
+    if (total > quota) {
+      const list = shares.map(([id, share]) => `${id} ${share ?? 0}`).join(', ');
+      add('warning', ['engines', engineName, 'quota', 'connections_per_minute'],
+        `the sites' connections_per_minute add up to ${total} (${list}), more than this engine's quota of ${quota}: sites will queue and be refused before reaching their share`);
+    }
+    for (const [id, share] of shares) {
+      if (share !== undefined) continue;
+      add('warning', ['sites', id, 'limits'],
+        `site "${id}" has no limits.connections_per_minute, so it can use all ${quota} connections per minute of engine "${engineName}" and starve other sites`);
+    }
+  }
+
+  for (const [id, site] of sites) {
+    const engine = config.engines[site.engine];
+    const limits = site.limits;
+    const share = limits.connections_per_minute ?? engine?.quota?.connections_per_minute;
+    if (limits.per_visitor_per_minute !== undefined && share !== undefined && limits.per_visitor_per_minute > share) {
+      add('warning', ['sites', id, 'limits', 'per_visitor_per_minute'],
+        `per_visitor_per_minute (${limits.per_visitor_per_minute}) is more than the site's ${share} connections per minute: one visitor can use the whole share`);
+    }
+    if (engine && PAID_ENGINES.has(engine.kind) && limits.daily_budget_usd === undefined && engine.quota?.daily_budget_usd === undefined) {
+      add('warning', ['sites', id, 'limits'],
+        `site "${id}" uses a paid engine (${engine.kind}) with no daily_budget_usd: its spending is not capped`);
+    }
+    if (!isKnownZone(limits.budget_time_zone)) {
+      add('warning', ['sites', id, 'limits', 'budget_time_zone'],
+        `budget_time_zone "${limits.budget_time_zone}" is not an IANA time zone this Node knows: budget days will start at midnight UTC`);
+    }
+    site.origins.forEach((origin, index) => {
+      const url = new URL(origin);
+      if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
+        add('warning', ['sites', id, 'origins', index],
+          `${origin} is plain http: browsers only allow the microphone on https pages (or localhost)`);
+      }
+    });
+  }
+
+  const token = config.server.status_token;
+  if (token !== undefined && token !== '' && token.length < MIN_STATUS_TOKEN_LENGTH) {
+    add('warning', ['server', 'status_token'],
+      `status_token is ${token.length} characters; use at least ${MIN_STATUS_TOKEN_LENGTH} random characters`);
+  }
+  return issues;
+}
+
+// The limiter falls back to UTC for a zone Intl rejects (limits/day.ts); say so before it runs.
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
