@@ -105,6 +105,11 @@ describe('environment substitution', () => {
     expect(result.warnings[0]?.message).toContain('is a secret');
   });
 
+  it('treats Redis Cluster URLs as secrets', () => {
+    const result = parse('store:\n  kind: redis\n  cluster: [${REDIS_CLUSTER_URL}]', {});
+    expect(result.warnings[0]?.message).toContain('is a secret');
+  });
+
   it('refuses a malformed reference', () => {
     const result = parse('server:\n  host: ${not a name}', {});
     expect(result.ok).toBe(false);
