@@ -106,7 +106,8 @@ describe('environment substitution', () => {
   });
 
   it('treats Redis Cluster URLs as secrets', () => {
-    const result = parse('store:\n  kind: redis\n  cluster: [${REDIS_CLUSTER_URL}]', {});
+    const result = parse('store:\n  kind: redis\n  cluster:\n    - ${REDIS_CLUSTER_URL}', {});
+    expect(result.warnings[0]).toMatchObject({ line: 4, path: 'store.cluster.0' });
     expect(result.warnings[0]?.message).toContain('is a secret');
   });
 
