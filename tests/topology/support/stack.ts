@@ -25,6 +25,8 @@ export function missingForTopology(): string[] {
 
 /** Engine `metered` has a connection quota: 60 a minute in 2 s windows, so 2 per window. */
 export const QUOTA = { perMinute: 60, windowSeconds: 2, capacity: 2 } as const;
+/** Engine `lined`: one connection every 2 s, so a second visitor waits in the global line. */
+export const LINE_QUOTA = { perMinute: 30, windowSeconds: 2 } as const;
 /** `server.drain_seconds` of both nodes. */
 export const DRAIN_SECONDS = 6;
 
@@ -47,6 +49,12 @@ engines:
     model: metered
     base_url: ${values.upstreamUrl}
     quota: { connections_per_minute: ${QUOTA.perMinute}, window_seconds: ${QUOTA.windowSeconds} }
+  lined:
+    kind: openai
+    api_key: not-a-real-key
+    model: lined
+    base_url: ${values.upstreamUrl}
+    quota: { connections_per_minute: ${LINE_QUOTA.perMinute}, window_seconds: ${LINE_QUOTA.windowSeconds} }
   free:
     kind: openai
     api_key: not-a-real-key
@@ -57,6 +65,7 @@ sites:
   metered: ${site('metered', '{ queue_seconds: 15 }')}
   visitors: ${site('free', '{ per_visitor_per_minute: 1 }')}
   solo: ${site('free', '{ max_concurrent: 1 }')}
+  lined: ${site('lined', '{ queue_seconds: 20 }')}
 `;
 }
 
