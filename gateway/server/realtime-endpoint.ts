@@ -3,6 +3,7 @@
  * (403), over-long queries (414) and upgrades during shutdown (503) before anything is
  * allocated; then runs one VisitorSession per socket and keeps the live ones for shutdown.
  */
+import { nodeBase64 } from '../node/base64.js';
 import type { BrowserHandlers, RealtimeEndpoint, UpgradeRequest } from '../app.js';
 import { MAX_QUERY_CHARS } from '../app.js';
 import type { Clock } from '../clock.js';
@@ -85,6 +86,8 @@ export function createRealtimeEndpoint(deps: EndpointDeps): SessionRegistry {
             engine,
             server: config.server,
             token,
+            textOnly: request.url.searchParams.get('mode') === 'text',
+            base64: nodeBase64,
             remoteAddress: request.remoteAddress,
             forwardedFor: request.forwardedFor,
             admission: deps.admission,
