@@ -38,7 +38,18 @@ export interface ScriptedUpstreamOptions {
   autoSession?: boolean;
   /** Replace every audio delta by this many bytes of silence (transcripts carry tiny placeholders). */
   audioDeltaBytes?: number;
+  /** Session fields (dotted, under `session`) answered with `unknown_parameter`, as Azure refuses what it lacks. */
+  refuseSessionFields?: string[];
+  /** Session fields (dotted) left out of the `session.updated` echo, as a service that ignores them. */
+  dropSessionFields?: string[];
 }
+
+const pathIn = (value: Json, path: string): { parent: Json; key: string } | undefined => {
+  const keys = path.split('.');
+  const key = keys.pop()!;
+  const parent = keys.reduce<Json | undefined>((node, k) => (node && typeof node[k] === 'object' ? node[k] : undefined), value);
+  return parent && key in parent ? { parent, key } : undefined;
+};
 
 /** An event that does not conform to the official types, and which way it went. */
 export interface ConformanceViolation extends Violation {
@@ -238,7 +249,20 @@ export class ScriptedConnection {
       });
       return;
     }
-    this.session = { ...this.session, ...update };
+    const refused = this.options.refuseSessionFields?.find((field) => pathIn(update, field));
+    if (refused) {
+      this.sendScripted({
+        type: 'error',
+        event_id: serverEventId(),
+        error: { type: 'invalid_request_error', code: 'unknown_parameter', message: `Unknown parameter: 'session.${refused}'.`, param: `session.${refused}`, event_id: event.event_id ?? null },
+      });
+      return;
+    }
+    this.session = structuredClone({ ...this.session, ...update });
+    for (const field of this.options.dropSessionFields ?? []) {
+      const found = pathIn(this.session, field);
+      if (found) delete found.parent[found.key];
+    }
     this.sendScripted({ type: 'session.updated', event_id: serverEventId(), session: this.session });
   }
 }

@@ -57,6 +57,11 @@ export async function startFakeSearch(
         res.end(JSON.stringify(payload));
       };
       const answer = () => {
+        // The index definition (SearchIndexClient.getIndex): one field per key the docs carry.
+        if (req.method === 'GET' && url.pathname === `/indexes('${index}')`) {
+          const names = [...new Set(docs.flatMap((doc) => Object.keys(doc)))];
+          return reply(200, { name: index, fields: names.map((name) => ({ name, type: 'Edm.String', key: name === keyField })) });
+        }
         if (url.pathname !== `/indexes('${index}')/docs/search.post.search`) {
           return reply(404, { error: { code: 'NotFound', message: `no route ${url.pathname}` } });
         }
