@@ -62,6 +62,10 @@ export function writeGatewayConfig(options: {
   corpusSources: string;
   /** The gateway's log level (default warn). */
   logLevel?: string;
+  /** Deployment of the audio site's engine: the bench upstream tells the groups apart by it. */
+  audioDeployment?: string;
+  /** File name of the config (one per gateway under test). */
+  name?: string;
 }): string {
   const engine = (deployment: string) => ({
     kind: 'azure-openai',
@@ -75,7 +79,7 @@ export function writeGatewayConfig(options: {
   const config = {
     server: { host: '127.0.0.1', port: options.gatewayPort, log_level: options.logLevel ?? 'warn', drain_seconds: 0, max_buffered_kb: 4096 },
     store: { kind: 'memory' },
-    engines: { bench: engine('bench'), 'bench-tool': engine('bench-tool') },
+    engines: { bench: engine(options.audioDeployment ?? 'bench'), 'bench-tool': engine('bench-tool') },
     sites: {
       bench: { origins: ['http://127.0.0.1'], engine: 'bench', limits, retrieval: local(options.tinySources) },
       'bench-rag': {
@@ -87,7 +91,7 @@ export function writeGatewayConfig(options: {
       },
     },
   };
-  const path = join(options.dir, 'voice-rag.bench.yaml');
+  const path = join(options.dir, options.name ?? 'voice-rag.bench.yaml');
   writeFileSync(path, stringify(config));
   return path;
 }
@@ -96,6 +100,8 @@ export function writeGatewayConfig(options: {
 export interface GatewayProcess {
   pid: number;
   port: number;
+  /** Where its collector pauses are written (bench/gc-probe.mjs), if probed. */
+  gcFile?: string;
   /** The last lines it printed, for "not available" reasons. */
   output(): string;
   exited(): boolean;
@@ -114,10 +120,20 @@ export async function startGateway(options: {
   nodeArgs?: string[];
   /** Also append everything the gateway prints to this file. */
   logFile?: string;
+  /** Another build's CLI (the baseline), run from `cwd`. */
+  cli?: string;
+  cwd?: string;
+  /** Preload bench/gc-probe.mjs, which writes the collector's pauses to this file. */
+  gcFile?: string;
+  /** Extra arguments after `serve` (`--workers 2`). */
+  serveArgs?: string[];
 }): Promise<GatewayProcess> {
-  const node = [process.execPath, ...(options.nodeArgs ?? [])];
-  const args = ['-c', String(options.cpu), ...node, CLI, 'serve', '--config', options.configPath, '--port', String(options.port)];
-  const child: ChildProcess = spawn('taskset', args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  const probe = options.gcFile ? ['--import', new URL('./gc-probe.mjs', import.meta.url).href] : [];
+  const node = [process.execPath, ...probe, ...(options.nodeArgs ?? [])];
+  const serveArgs = ['serve', '--config', options.configPath, '--port', String(options.port), ...(options.serveArgs ?? [])];
+  const args = ['-c', String(options.cpu), ...node, options.cli ?? CLI, ...serveArgs];
+  const env = { ...process.env, NODE_ENV: 'production', ...(options.gcFile ? { VOICE_RAG_BENCH_GC: options.gcFile } : {}) };
+  const child: ChildProcess = spawn('taskset', args, { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });
   let tail: string[] = [];
   const keep = (chunk: Buffer) => {
     tail = tail.concat(chunk.toString().split('\n').filter(Boolean)).slice(-40);
@@ -138,6 +154,7 @@ export async function startGateway(options: {
   const gateway: GatewayProcess = {
     pid: child.pid ?? -1,
     port: options.port,
+    ...(options.gcFile ? { gcFile: options.gcFile } : {}),
     output: () => tail.join('\n'),
     exited: () => exited,
     exitReason: () => exitReason,

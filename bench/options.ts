@@ -39,17 +39,21 @@ export interface BenchOptions {
   gatewayLogLevel: string | undefined;
   outDir: string;
   command: string;
+  /** Commit (or tag) whose build runs the same load in the same run; undefined: none. */
+  baseline: string | undefined;
+  /** Also run the audio steps against `serve --workers N` of this build (0: no). */
+  workers: number;
 }
 
-const FULL: Omit<BenchOptions, 'build' | 'nice' | 'parts' | 'gatewayNodeArgs' | 'gatewayLog' | 'gatewayLogLevel' | 'outDir' | 'command'> = {
+const FULL: Omit<BenchOptions, 'build' | 'nice' | 'parts' | 'gatewayNodeArgs' | 'gatewayLog' | 'gatewayLogLevel' | 'outDir' | 'command' | 'baseline' | 'workers'> = {
   mode: 'full',
-  steps: [50, 100, 200, 400, 700, 1000],
+  steps: [50, 100, 200, 400],
   timing: { warmupMs: 1500, measureMs: 8000, sliceMs: 2000, drainMs: 1000, connectBatch: 50 },
   corpusSections: 10_000,
   toolTurns: 200,
   connectCount: 100,
   retrievalRounds: 2,
-  budgetMs: 9 * 60_000,
+  budgetMs: 14 * 60_000,
 };
 
 const QUICK: typeof FULL = {
@@ -60,7 +64,7 @@ const QUICK: typeof FULL = {
   toolTurns: 30,
   connectCount: 20,
   retrievalRounds: 1,
-  budgetMs: 55_000,
+  budgetMs: 3 * 60_000,
 };
 
 /** Parses `process.argv`-style arguments. */
@@ -87,6 +91,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     gatewayLog: value('--gateway-log'),
     gatewayLogLevel: value('--gateway-log-level'),
     outDir: value('--out') ?? 'bench/results',
+    baseline: value('--baseline') === 'none' ? undefined : (value('--baseline') ?? 'HEAD~1'),
+    workers: Number(value('--workers') ?? 0) || 0,
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }

@@ -81,3 +81,21 @@ export function watchProcess(pid: number, intervalMs = 250): { stop(): ProcUse }
     },
   };
 }
+
+/** The collector's pauses so far, as bench/gc-probe.mjs wrote them. */
+export interface GcReading {
+  totalMs: number;
+  count: number;
+  /** Recent pauses: [epoch ms, duration ms]. */
+  recent: Array<[number, number]>;
+}
+
+/** Reads a gc-probe file; undefined when the process is not probed or has not written yet. */
+export function readGc(file: string | undefined): GcReading | undefined {
+  if (!file) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as GcReading;
+  } catch {
+    return undefined;
+  }
+}

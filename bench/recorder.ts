@@ -27,11 +27,18 @@ export class DirectionRecorder {
   }
 }
 
-/** The two kinds of session of a step: straight to the upstream, or through the gateway. */
-export type AudioGroup = 'floor' | 'gateway';
+/** The kinds of session of a step: straight to the upstream, through the gateway, or through the baseline build. */
+export type AudioGroup = 'floor' | 'gateway' | 'baseline';
 
 /** The upstream model name that marks a floor session (the gateway's deployment is `bench`). */
 export const FLOOR_MODEL = 'bench-floor';
+/** The baseline gateway's deployment, which marks its sessions at the bench upstream. */
+export const BASELINE_MODEL = 'bench-baseline';
+
+/** The group a session belongs to, from the model its upstream URL names. */
+export function groupOfModel(model: string): AudioGroup {
+  return model === FLOOR_MODEL ? 'floor' : model === BASELINE_MODEL ? 'baseline' : 'gateway';
+}
 
 /** Both directions of one step. */
 export interface StepRecorder {

@@ -4,6 +4,8 @@
 import type { ChartPoint } from './chart.js';
 import type { AudioStep } from './parts/audio.js';
 import type { BenchResults, Part } from './results.js';
+import { comparisonTable } from './compare.js';
+import { recallTable, vectorLegTable } from './retrieval-tables.js';
 
 const f = (value: number | undefined | null, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
@@ -31,6 +33,13 @@ export function chartPoints(steps: readonly AudioStep[], idleRss: number | undef
       cpuPercent: step.gateway?.gateway?.cpuPercent,
       rssMb: step.gateway?.gateway && idleRss !== undefined ? (step.gateway.gateway.rssBytes - idleRss) / 2 ** 20 : undefined,
     }));
+}
+
+function gcLines(steps: readonly AudioStep[]): string[] {
+  const measured = steps.filter((step) => step.gateway?.gc);
+  if (!measured.length) return [];
+  const cells = measured.map((step) => `${step.sessions}: ${f(step.gateway?.gc?.msPerSecond)} ms/s (max pause ${f(step.gateway?.gc?.maxPauseMs)} ms, ${step.gateway?.gc?.count} pauses)`);
+  return ['', `Gateway collector pauses over the measured slices (perf_hooks, bench/gc-probe.mjs): ${cells.join('; ')}.`];
 }
 
 function audioTables(results: BenchResults): string[] {
@@ -81,6 +90,7 @@ function audioTables(results: BenchResults): string[] {
     if (step.retriedBecause) lines.push('', `The first attempt at ${step.sessions} sessions broke (${step.retriedBecause}) and was run once more; the table shows the second.`);
   }
   if (stoppedBecause) lines.push('', `Stepping stopped: ${stoppedBecause}.`);
+  lines.push(...gcLines(steps), ...comparisonTable(results.audio.value, results.setup.baseline));
   return lines;
 }
 
@@ -134,6 +144,8 @@ export function renderMarkdown(results: BenchResults): string {
         `Cold build ${f(r.buildMs, 0)} ms (factory ${f(r.createMs, 0)} ms), rebuild from cache ${f(r.warmBuildMs, 0)} ms; memory +${mb(r.heapBytes)} MB heap, +${mb(r.rssBytes)} MB RSS. ` +
         `Search over ${r.searches} queries: p50 **${f(r.searchMs.p50)} ms**, p99 ${f(r.searchMs.p99)} ms, max ${f(r.searchMs.max)} ms; ${(r.hitRate * 100).toFixed(0)} % returned passages.`,
     );
+    if (r.paraphrase) lines.push('', 'Recall@5 on the paraphrase set (only the lexical modes measure quality; docs/RETRIEVAL.md):', '', ...recallTable(r.paraphrase));
+    if (r.vectorLeg) lines.push('', ...vectorLegTable(r.vectorLeg));
   } else lines.push(unavailable(results.retrieval) as string);
   lines.push('', '## 5. Widget size (gzip -9 of everything a page loads)', '');
   if (results.widget.status === 'ok') {

@@ -15,6 +15,8 @@ export type Part<T> = { status: 'ok'; value: T } | { status: 'not available'; re
 export interface AudioResult {
   timing: StepTiming;
   idle: IdleBaseline | undefined;
+  /** The baseline build's idle figures (`--baseline`). */
+  baselineIdle?: IdleBaseline;
   steps: AudioStep[];
   stoppedBecause?: string;
 }
@@ -29,6 +31,8 @@ export interface BenchResults {
   setup: {
     gatewayBuild: string;
     gateway: string;
+    /** The recorded build of an earlier commit measured in the same run, or why not. */
+    baseline?: string;
     upstreamSeen?: { paths: string[]; withApiKey: number; withoutApiKey: number; sessionUpdates: number };
   };
   audio: Part<AudioResult>;

@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { localIndexSchema } from '../gateway/config/schema.js';
+import { nodeRetrievalPorts } from '../gateway/node/retrieval-ports.js';
 import type { Retriever } from '../gateway/retrieval/types.js';
+import { measureParaphraseRecall } from './retrieval-quality.js';
+import { measureVectorLeg, VECTOR_SIZES } from './retrieval-vectors.js';
 import { Samples } from './stats.js';
 
 interface Args {
@@ -17,9 +20,11 @@ interface Args {
   cacheDir: string;
   queries: string[];
   rounds: number;
+  /** Quick runs measure the vector leg at 10 000 chunks only. */
+  quick?: boolean;
 }
 
-type CreateRetriever = (config: unknown, deps: { configDir: string; logger: unknown; watch?: boolean }) => Retriever | Promise<Retriever>;
+type CreateRetriever = (config: unknown, deps: { configDir: string; logger: unknown; watch?: boolean } & ReturnType<typeof nodeRetrievalPorts>) => Retriever | Promise<Retriever>;
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -53,7 +58,7 @@ async function main(): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   // No file watcher: the index is what is measured, and 1 000 watched files would skew it.
-  const retriever = await create(config, { configDir: args.configDir, logger, watch: false });
+  const retriever = await create(config, { configDir: args.configDir, logger, watch: false, ...nodeRetrievalPorts(args.configDir) });
   const created = performance.now();
   // An index may build lazily: the build ends when the first search answers.
   const first = await retriever.search(args.queries[0]);
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
   await retriever.close?.();
   // Second build from the on-disk cache the first one wrote (when the index keeps one).
   const warmStart = performance.now();
-  const again = await create(config, { configDir: args.configDir, logger, watch: false });
+  const again = await create(config, { configDir: args.configDir, logger, watch: false, ...nodeRetrievalPorts(args.configDir) });
   await again.search(args.queries[0]);
   const warmBuildMs = performance.now() - warmStart;
   await again.close?.();
@@ -91,7 +96,11 @@ async function main(): Promise<void> {
     searchMs: latencies.summary(),
     chunks: stats.chunkCount ?? stats.size ?? (typeof stats.stats === 'function' ? stats.stats() : undefined),
   };
-  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  // The vector leg and the paraphrase set, after the index above is closed and collected.
+  const sizes = args.quick ? VECTOR_SIZES.filter(([chunks]) => chunks <= 10_000) : VECTOR_SIZES;
+  const vectorLeg = sizes.map(([chunks, dimensions]) => measureVectorLeg(chunks, dimensions));
+  const paraphrase = await measureParaphraseRecall();
+  process.stdout.write(`RESULT ${JSON.stringify({ ...result, vectorLeg, paraphrase })}\n`);
 }
 
 main().then(

@@ -15,7 +15,9 @@ import { ensureGatewayBuild, freePort, ROOT, startGateway, writeGatewayConfig, t
 import { describeMachine } from './machine.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { raisePriority } from './priority.js';
-import { measureIdle, runAudioStep, type AudioStep, type IdleBaseline } from './parts/audio.js';
+import { measureIdle, runAudioStep, type AudioStep, type BuildUnderTest } from './parts/audio.js';
+import { buildBaseline, type BaselineBuild } from './baseline.js';
+import { BASELINE_MODEL } from './recorder.js';
 import { measureConnect } from './parts/connect.js';
 import { measureRetrieval } from './parts/retrieval.js';
 import { measureToolRoundTrip } from './parts/tool.js';
@@ -52,27 +54,29 @@ async function attempt<T>(name: string, enabled: boolean, run: () => Promise<T> 
   }
 }
 
-async function runAudio(options: BenchOptions, upstream: BenchUpstream, gateway: GatewayProcess | undefined, idle: IdleBaseline | undefined, startedAt: number): Promise<AudioResult> {
+async function runAudio(options: BenchOptions, upstream: BenchUpstream, builds: BuildUnderTest[], startedAt: number): Promise<AudioResult> {
+  const gateway = builds.find((build) => build.name === 'gateway')?.process;
   const steps: AudioStep[] = [];
   let stoppedBecause: string | undefined;
   const { warmupMs, measureMs, drainMs } = options.timing;
   for (const sessions of options.steps) {
     // Both groups' slices, plus connecting and closing 2 × N sessions (about 1 s per 50).
-    const estimate = 2 * (warmupMs + measureMs) + drainMs + 4000 + sessions * 40;
+    const groups = 1 + builds.length;
+    const estimate = groups * (warmupMs + measureMs + 2000 + sessions * 20) + drainMs;
     if (performance.now() - startedAt + estimate > options.budgetMs) {
       stoppedBecause = `time budget: ${sessions} sessions would end after ${(options.budgetMs / 1000).toFixed(0)} s`;
       break;
     }
-    log(`audio: ${sessions} sessions (floor${gateway ? ' and gateway, interleaved' : ' only'})`);
+    log(`audio: ${sessions} sessions (floor${builds.length ? `, ${builds.map((b) => b.name).join(', ')}, interleaved` : ' only'})`);
     // The first step also absorbs the gateway's post-start JIT and heap growth (the index is
     // fresh in its heap): a longer untimed warm-up keeps that out of the 50-session figures.
     const timing = steps.length === 0 ? { ...options.timing, warmupMs: Math.max(options.timing.warmupMs, FIRST_WARMUP_MS) } : options.timing;
-    let step = await runAudioStep(sessions, upstream, timing, gateway, idle);
+    let step = await runAudioStep(sessions, upstream, timing, builds);
     // One stall of a shared machine can break a step; a second attempt tells noise from a limit.
     if (step.broke && !gateway?.exited() && performance.now() - startedAt + 2 * estimate < options.budgetMs) {
       log(`audio: ${sessions} broke (${step.broke}); running it once more`);
       const first = step.broke;
-      step = await runAudioStep(sessions, upstream, timing, gateway, idle);
+      step = await runAudioStep(sessions, upstream, timing, builds);
       step.retriedBecause = first;
     }
     steps.push(step);
@@ -82,7 +86,41 @@ async function runAudio(options: BenchOptions, upstream: BenchUpstream, gateway:
       break;
     }
   }
-  return { timing: options.timing, idle, steps, ...(stoppedBecause ? { stoppedBecause } : {}) };
+  const idle = builds.find((build) => build.name === 'gateway')?.idle;
+  const baselineIdle = builds.find((build) => build.name === 'baseline')?.idle;
+  return { timing: options.timing, idle, ...(baselineIdle ? { baselineIdle } : {}), steps, ...(stoppedBecause ? { stoppedBecause } : {}) };
+}
+
+/** Starts the baseline build's gateway on the gateway's core, with its own deployment name. */
+async function startBaselineGateway(options: BenchOptions, work: string, upstreamPort: number, baseline: BaselineBuild): Promise<GatewayProcess | undefined> {
+  try {
+    const port = await freePort();
+    const configPath = writeGatewayConfig({
+      dir: work,
+      name: 'voice-rag.baseline.yaml',
+      gatewayPort: port,
+      upstreamPort,
+      tinySources: 'tiny/*.md',
+      corpusSources: 'corpus/**/*.md',
+      audioDeployment: BASELINE_MODEL,
+      ...(options.gatewayLogLevel ? { logLevel: options.gatewayLogLevel } : {}),
+    });
+    const started = await startGateway({
+      configPath,
+      port,
+      cpu: GATEWAY_CPU,
+      readyTimeoutMs: options.mode === 'quick' ? 20_000 : 120_000,
+      nodeArgs: options.gatewayNodeArgs,
+      cli: baseline.cli,
+      cwd: baseline.dir,
+      gcFile: join(work, 'gc-baseline.json'),
+    });
+    log(`baseline gateway: pid ${started.pid}, port ${port}`);
+    return started;
+  } catch (error) {
+    log(`baseline gateway: not available: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {
@@ -94,13 +132,19 @@ async function main(): Promise<void> {
   log(`${options.mode} run on ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; pinned: ${pinned}; nice: ${priority.nice ?? 'unchanged'}`);
   const work = mkdtempSync(join(tmpdir(), 'voice-rag-bench-'));
   let gateway: GatewayProcess | undefined;
+  let baselineGateway: GatewayProcess | undefined;
+  let baseline: BaselineBuild | undefined;
   let upstream: BenchUpstream | undefined;
   const cleanup = async () => {
-    const [g, u] = [gateway, upstream];
+    const [g, b, u, tree] = [gateway, baselineGateway, upstream, baseline];
     gateway = undefined;
+    baselineGateway = undefined;
     upstream = undefined;
+    baseline = undefined;
     await g?.stop();
+    await b?.stop();
     await u?.close();
+    tree?.remove();
     rmSync(work, { recursive: true, force: true });
     priority.restore();
   };
@@ -116,6 +160,16 @@ async function main(): Promise<void> {
     const widget = await attempt('widget size', options.parts.has('widget'), () => measureWidgetSize({ build: options.build }));
     const build = options.build ? ensureGatewayBuild() : { ok: true, rebuilt: false, detail: 'skipped (--no-build)' };
     log(`gateway build: ${build.detail}`);
+    let baselineNote = 'none (--baseline none)';
+    if (options.baseline && ['audio', 'connect'].some((part) => options.parts.has(part as 'audio'))) {
+      try {
+        baseline = buildBaseline(options.baseline);
+        baselineNote = `${options.baseline} = ${baseline.commit.slice(0, 10)} "${baseline.subject}"`;
+      } catch (error) {
+        baselineNote = `not available: ${error instanceof Error ? error.message : String(error)}`.replace(/\s+/g, ' ').slice(0, 400);
+      }
+      log(`baseline: ${baselineNote}`);
+    }
 
     const corpus = writeCorpus(join(work, 'corpus'), options.corpusSections);
     mkdirSync(join(work, 'tiny'));
@@ -155,10 +209,12 @@ async function main(): Promise<void> {
           cpu: GATEWAY_CPU,
           readyTimeoutMs: options.mode === 'quick' ? 20_000 : 120_000,
           nodeArgs: options.gatewayNodeArgs,
+          gcFile: join(work, 'gc-gateway.json'),
           ...(options.gatewayLog ? { logFile: resolve(options.gatewayLog) } : {}),
         });
         gatewayNote = `pid ${gateway.pid} on core ${GATEWAY_CPU}, port ${port}`;
         log(`gateway: ${gatewayNote}`);
+        if (baseline) baselineGateway = await startBaselineGateway(options, work, upstream.port, baseline);
       } catch (error) {
         gatewayNote = `not available: ${error instanceof Error ? error.message : String(error)}`.replace(/\s+/g, ' ').slice(0, 500);
         log(`gateway: ${gatewayNote}`);
@@ -173,9 +229,15 @@ async function main(): Promise<void> {
     const tool = await attempt('tool round trip', options.parts.has('tool'), () =>
       gateway ? measureToolRoundTrip(options.toolTurns, corpus.queries, upstream as BenchUpstream, gateway) : noGateway(),
     );
-    const idle = gateway && options.parts.has('audio') ? await measureIdle(gateway, 3000) : undefined;
+    const builds: BuildUnderTest[] = [];
+    if (options.parts.has('audio')) {
+      // Both idle at once: they share core 1, and neither does anything.
+      const [idle, baseIdle] = await Promise.all([gateway && measureIdle(gateway, 3000), baselineGateway && measureIdle(baselineGateway, 3000)]);
+      if (gateway) builds.push({ name: 'gateway', process: gateway, idle });
+      if (baselineGateway) builds.push({ name: 'baseline', process: baselineGateway, idle: baseIdle });
+    }
     const audio = await attempt('audio', options.parts.has('audio'), async () => {
-      const result = await runAudio(options, upstream as BenchUpstream, gateway, idle, startedAt);
+      const result = await runAudio(options, upstream as BenchUpstream, builds, startedAt);
       if (!gateway) result.stoppedBecause = `floor only: gateway ${gatewayNote}`;
       return result;
     });
@@ -191,6 +253,7 @@ async function main(): Promise<void> {
       setup: {
         gatewayBuild: build.detail,
         gateway: gatewayNote,
+        baseline: baselineGateway ? `${baselineNote}, pid ${baselineGateway.pid} on core ${GATEWAY_CPU}` : baselineNote,
         upstreamSeen: { ...seen, paths: [...seen.paths] },
       },
       audio,

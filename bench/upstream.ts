@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { base64Source, createFrameFactory, HeaderScanner } from './frame-header.js';
-import { FLOOR_MODEL, type AudioGroup, type StepRecorder } from './recorder.js';
+import { groupOfModel, type AudioGroup, type StepRecorder } from './recorder.js';
 import { eventId, handleControlEvent, sessionObject } from './upstream-events.js';
 import { handleToolSession, type ToolTiming } from './upstream-tool.js';
 
@@ -141,7 +141,7 @@ function handleAudioSession(
   const itemId = `item_bench${index}`;
   const session: AudioSession = {
     socket,
-    group: model === FLOOR_MODEL ? 'floor' : 'gateway',
+    group: groupOfModel(model),
     index,
     scanner: new HeaderScanner(MIC_FRAME_BYTES),
     streaming: false,

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayProcess } from '../gateway-process.js';
-import { sampleProcess, watchProcess, type ProcUse } from '../proc-stats.js';
+import { readGc, sampleProcess, watchProcess, type GcReading, type ProcUse } from '../proc-stats.js';
 import { createStepRecorder, FLOOR_MODEL, type AudioGroup, type DirectionRecorder, type StepRecorder } from '../recorder.js';
 import { difference, type Summary } from '../stats.js';
 import { waitUntil } from '../timeouts.js';
@@ -38,6 +38,8 @@ export interface RunResult {
    */
   offeredSessions: number;
   gateway?: ProcUse;
+  /** The collector's pauses over the measured slices (bench/gc-probe.mjs). */
+  gc?: { msPerSecond: number; maxPauseMs: number; count: number };
 }
 
 /** One step: floor and gateway at the same session count, and the difference. */
@@ -53,6 +55,8 @@ export interface AudioStep {
   floorSaturated?: string;
   /** Why the first attempt at this step was discarded (it broke; the step ran once more). */
   retriedBecause?: string;
+  /** The recorded build of an earlier commit, measured in the same slices (`--baseline`). */
+  baseline?: BuildFigures & { run: RunResult; broke?: string };
 }
 
 /** Timing of a step. */
@@ -94,37 +98,54 @@ const MAX_P99_MS = 100;
 interface Group {
   name: AudioGroup;
   target: WidgetTarget;
+  /** The gateway build this group goes through (none for the floor). */
+  process?: GatewayProcess;
   requested: number;
   widgets: SimWidget[];
   recorder: StepRecorder;
   problems: Problems;
   bench: { cpuSeconds: number; wallSeconds: number; framesSent: number };
   gateway: { cpuSeconds: number; systemSeconds: number; wallSeconds: number; rssBytes: number; peakRssBytes: number };
+  gc: { ms: number; count: number; maxPauseMs: number; read: boolean };
 }
 
-async function openGroup(name: AudioGroup, target: WidgetTarget, sessions: number, timing: StepTiming): Promise<Group> {
+async function openGroup(name: AudioGroup, target: WidgetTarget, sessions: number, timing: StepTiming, process?: GatewayProcess): Promise<Group> {
   const recorder = createStepRecorder();
   const problems: Problems = new Map();
   const widgets = await openFleet(sessions, target, () => recorder, problems, { batch: timing.connectBatch, timeoutMs: 20_000 });
   return {
     name,
     target,
+    ...(process ? { process } : {}),
     requested: sessions,
     widgets,
     recorder,
     problems,
     bench: { cpuSeconds: 0, wallSeconds: 0, framesSent: 0 },
     gateway: { cpuSeconds: 0, systemSeconds: 0, wallSeconds: 0, rssBytes: Number.NaN, peakRssBytes: 0 },
+    gc: { ms: 0, count: 0, maxPauseMs: 0, read: false },
   };
 }
 
+/** Charges the collector's pauses between two readings (epoch `fromAt`..`toAt`) to the group. */
+function chargeGc(group: Group, from: GcReading | undefined, to: GcReading | undefined, fromAt: number, toAt: number): void {
+  if (!from || !to) return;
+  group.gc.read = true;
+  group.gc.ms += to.totalMs - from.totalMs;
+  group.gc.count += to.count - from.count;
+  for (const [at, ms] of to.recent) if (at >= fromAt && at <= toAt) group.gc.maxPauseMs = Math.max(group.gc.maxPauseMs, ms);
+}
+
 /** Streams one group both ways for `ms`; a measured slice charges the CPU used to the group. */
-async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measured: boolean, gateway?: GatewayProcess): Promise<void> {
+async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measured: boolean): Promise<void> {
+  const gateway = group.process;
   upstream.streamTo(group.name);
   const stopMicrophones = streamMicrophones(group.widgets, group.target, group.recorder);
   const selfFrom = sampleProcess(process.pid);
   const sentFrom = group.recorder.up.sent;
   const gatewayFrom = gateway && !gateway.exited() ? sampleProcess(gateway.pid) : undefined;
+  const gcFrom = readGc(gateway?.gcFile);
+  const epochFrom = Date.now();
   await sleep(ms);
   if (measured) {
     const selfTo = sampleProcess(process.pid);
@@ -143,6 +164,8 @@ async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measu
   stopMicrophones();
   upstream.streamTo(undefined);
   await sleep(SLICE_GAP_MS);
+  // The probe writes every 100 ms: read after the gap, so the slice's last pauses are in.
+  if (measured) chargeGc(group, gcFrom, readGc(gateway?.gcFile), epochFrom, Date.now());
 }
 
 function result(group: Group, charged: boolean): RunResult {
@@ -164,6 +187,9 @@ function result(group: Group, charged: boolean): RunResult {
             rssBytes: use.rssBytes,
             peakRssBytes: use.peakRssBytes,
           },
+          ...(group.gc.read && use.wallSeconds > 0
+            ? { gc: { msPerSecond: group.gc.ms / use.wallSeconds, maxPauseMs: group.gc.maxPauseMs, count: group.gc.count } }
+            : {}),
         }
       : {}),
   };
@@ -179,25 +205,33 @@ async function closeGroups(groups: Group[], upstream: BenchUpstream): Promise<vo
   }
 }
 
+/** A gateway build under test and its group name. */
+export interface BuildUnderTest {
+  name: Exclude<AudioGroup, 'floor'>;
+  process: GatewayProcess;
+  idle: IdleBaseline | undefined;
+}
+
 /**
- * Runs `sessions` widgets straight to the upstream (floor) and `sessions` through the gateway,
- * both connected at once and streaming in alternate slices, so a neighbour's burst of work on
- * a shared machine hits both alike. Each group warms up for one slice, untimed.
+ * Runs `sessions` widgets straight to the upstream (floor) and `sessions` through each build,
+ * all connected at once and streaming in alternate slices, so a neighbour's burst of work on
+ * a shared machine hits every group alike. Each group warms up for one slice, untimed.
  */
-async function runInterleaved(sessions: number, upstream: BenchUpstream, timing: StepTiming, gateway: GatewayProcess | undefined) {
+async function runInterleaved(sessions: number, upstream: BenchUpstream, timing: StepTiming, builds: readonly BuildUnderTest[]) {
   const floorTarget: WidgetTarget = {
     kind: 'floor',
     url: `ws://127.0.0.1:${upstream.port}/openai/v1/realtime?model=${FLOOR_MODEL}`,
     apiKey: 'bench-key',
   };
   const groups = [await openGroup('floor', floorTarget, sessions, timing)];
-  if (gateway && !gateway.exited()) {
-    const target: WidgetTarget = { kind: 'gateway', url: `ws://127.0.0.1:${gateway.port}/v1/realtime?site=bench`, origin: 'http://127.0.0.1' };
-    groups.push(await openGroup('gateway', target, sessions, timing));
+  for (const build of builds) {
+    if (build.process.exited()) continue;
+    const target: WidgetTarget = { kind: 'gateway', url: `ws://127.0.0.1:${build.process.port}/v1/realtime?site=bench`, origin: 'http://127.0.0.1' };
+    groups.push(await openGroup(build.name, target, sessions, timing, build.process));
   }
   upstream.recorders = Object.fromEntries(groups.map((group) => [group.name, group.recorder]));
   try {
-    for (const group of groups) await runSlice(group, upstream, timing.warmupMs, false, gateway);
+    for (const group of groups) await runSlice(group, upstream, timing.warmupMs, false);
     const measureFrom = performance.now();
     for (const group of groups) {
       group.recorder.up.measureFrom = measureFrom;
@@ -205,11 +239,12 @@ async function runInterleaved(sessions: number, upstream: BenchUpstream, timing:
     }
     const slices = Math.max(1, Math.round(timing.measureMs / timing.sliceMs));
     for (let slice = 0; slice < slices; slice++) {
-      for (const group of groups) await runSlice(group, upstream, timing.measureMs / slices, true, gateway);
+      for (const group of groups) await runSlice(group, upstream, timing.measureMs / slices, true);
     }
     // Frames still in flight arrive during the drain; whatever has not arrived by then is lost.
     await sleep(timing.drainMs);
-    return { floor: result(groups[0], false), gateway: groups[1] ? result(groups[1], true) : undefined };
+    const runs = new Map(groups.slice(1).map((group) => [group.name, result(group, true)]));
+    return { floor: result(groups[0], false), runs };
   } finally {
     upstream.recorders = {};
     await closeGroups(groups, upstream);
@@ -241,43 +276,63 @@ function floorReason(floor: RunResult): string | undefined {
   return undefined;
 }
 
-/** Runs the floor and the gateway at one session count and derives the gateway's cost. */
-export async function runAudioStep(
-  sessions: number,
-  upstream: BenchUpstream,
-  timing: StepTiming,
-  gateway: GatewayProcess | undefined,
-  idle: IdleBaseline | undefined,
-): Promise<AudioStep> {
-  const { floor, gateway: run } = await runInterleaved(sessions, upstream, timing, gateway);
+/** Added latency and per-session cost of one build at one step. */
+export interface BuildFigures {
+  addedMs: { up: { p50: number; p99: number; max: number }; down: { p50: number; p99: number; max: number } };
+  perSession?: { cpuPercent: number; rssBytes: number };
+}
+
+function figures(run: RunResult, floor: RunResult, idle: IdleBaseline | undefined): BuildFigures {
+  const addedMs = { up: difference(run.up.latencyMs, floor.up.latencyMs), down: difference(run.down.latencyMs, floor.down.latencyMs) };
+  if (!run.gateway || !idle) return { addedMs };
+  const perSession = {
+    cpuPercent: (run.gateway.cpuPercent - idle.cpuPercent) / Math.max(1, run.offeredSessions),
+    rssBytes: (run.gateway.rssBytes - idle.rssBytes) / Math.max(1, run.connected),
+  };
+  return { addedMs, perSession };
+}
+
+function breakReason(run: RunResult, floor: RunResult, added: BuildFigures['addedMs'], who: string, process: GatewayProcess): string | undefined {
+  if (process.exited()) {
+    const last = process.output().split('\n').filter(Boolean).slice(-2).join(' / ');
+    return `${who} exited (${process.exitReason() ?? 'unknown'}); its last output: ${last.slice(0, 300)}`;
+  }
+  const slow = (['up', 'down'] as const).find((name) => added[name].p99 > MAX_P99_MS);
+  return (
+    lossOrConnectReason(run, who) ??
+    (slow ? `${who}: added ${slow} p99 ${added[slow].p99.toFixed(0)} ms > ${MAX_P99_MS} ms` : undefined) ??
+    lossOrConnectReason(floor, 'floor')
+  );
+}
+
+/**
+ * Runs the floor and each build at one session count and derives their cost. Only the build
+ * under test (`gateway`) stops stepping when it breaks; a baseline that breaks is reported.
+ */
+export async function runAudioStep(sessions: number, upstream: BenchUpstream, timing: StepTiming, builds: readonly BuildUnderTest[]): Promise<AudioStep> {
+  const { floor, runs } = await runInterleaved(sessions, upstream, timing, builds);
   const step: AudioStep = { sessions, floor };
   // A saturated measuring process does not stop stepping: the gateway's CPU and memory per
   // session stay readable on its own core; only its latency figures lose their meaning.
   const saturated = floorReason(floor);
   if (saturated) step.floorSaturated = `measuring process saturated: ${saturated}`;
-  if (!run || !gateway) {
+  const current = builds.find((build) => build.name === 'gateway');
+  const baseline = builds.find((build) => build.name === 'baseline');
+  const run = runs.get('gateway');
+  const baseRun = runs.get('baseline');
+  if (baseline && baseRun) {
+    const base = figures(baseRun, floor, baseline.idle);
+    const broke = breakReason(baseRun, floor, base.addedMs, 'baseline', baseline.process);
+    step.baseline = { run: baseRun, ...base, ...(broke ? { broke } : {}) };
+  }
+  if (!run || !current) {
     const lost = lossOrConnectReason(floor, 'floor');
     if (lost) step.broke = lost;
     return step;
   }
   step.gateway = run;
-  step.addedMs = { up: difference(run.up.latencyMs, floor.up.latencyMs), down: difference(run.down.latencyMs, floor.down.latencyMs) };
-  if (run.gateway && idle) {
-    step.perSession = {
-      cpuPercent: (run.gateway.cpuPercent - idle.cpuPercent) / Math.max(1, run.offeredSessions),
-      rssBytes: (run.gateway.rssBytes - idle.rssBytes) / Math.max(1, run.connected),
-    };
-  }
-  const added = step.addedMs;
-  const slow = (['up', 'down'] as const).find((name) => added[name].p99 > MAX_P99_MS);
-  const broke =
-    lossOrConnectReason(run, 'gateway') ??
-    (slow ? `gateway: added ${slow} p99 ${added[slow].p99.toFixed(0)} ms > ${MAX_P99_MS} ms` : undefined) ??
-    lossOrConnectReason(floor, 'floor');
+  Object.assign(step, figures(run, floor, current.idle));
+  const broke = breakReason(run, floor, step.addedMs as BuildFigures['addedMs'], 'gateway', current.process);
   if (broke) step.broke = broke;
-  if (gateway.exited()) {
-    const last = gateway.output().split('\n').filter(Boolean).slice(-2).join(' / ');
-    step.broke = `gateway exited (${gateway.exitReason() ?? 'unknown'}); its last output: ${last.slice(0, 300)}`;
-  }
   return step;
 }

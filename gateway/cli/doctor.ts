@@ -11,7 +11,7 @@ import type { AzureSearchConfig, EngineConfig, GatewayConfig, SiteConfig } from 
 import { connectUpstream, type RealtimeConnection, type UpstreamEvent } from '../realtime/client.js';
 import { responseCreateEvent, userTextEvent } from '../realtime/client-events.js';
 import { buildUpstreamTarget, DEFAULT_ENTRA_SCOPE } from '../realtime/upstream-url.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { SocketFactory } from '../realtime/socket.js';
 import type { TokenCache } from '../realtime/token-cache.js';
 import { usageFromResponse } from '../usage/meter.js';
@@ -136,7 +136,7 @@ async function checkSearch(siteId: string, search: AzureSearchConfig, options: D
     const credential = search.api_key ? new AzureKeyCredential(search.api_key) : await options.searchCredential!();
     const client = new SearchIndexClient(search.endpoint, credential, { allowInsecureConnection: new URL(search.endpoint).protocol === 'http:', retryOptions: { maxRetries: 0 } });
     const index = await client.getIndex(search.index);
-    const present = new Set(index.fields.map((field) => field.name));
+    const present = new Set((index.fields ?? []).map((field) => field.name));
     const mapped = Object.entries({ ...search.fields, ...(search.vector_field ? { vector_field: search.vector_field } : {}) }).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
     const missing = mapped.filter(([, field]) => !present.has(field));
     if (missing.length === 0) report('ok', `${label} exists with the mapped fields ${mapped.map(([, f]) => f).join(', ')}`);

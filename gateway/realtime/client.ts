@@ -10,7 +10,7 @@ import { dialectFor, normalizeType, type Dialect } from './dialect.js';
 import { buildUpstreamTarget, type UpstreamTarget } from './upstream-url.js';
 import { APPEND_AUDIO_PREFIX } from './client-events.js';
 import { classifyHandshakeFailure } from './handshake-errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { SocketFactory, UpstreamSocket } from './socket.js';
 import type { TokenCache } from './token-cache.js';
 

@@ -6,15 +6,18 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import type { TokenCredential } from '@azure/identity';
 import type { Hono } from 'hono';
-import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { createConfigHolder, type ConfigHolder, type LoadedConfig } from '../config/index.js';
 import type { GatewayConfig, SiteConfig } from '../config/schema.js';
-import { startOfflineEngine, type OfflineEngine } from '../engines/offline/index.js';
+import { startOfflineEngine, type OfflineEngine } from '../node/offline/engine.js';
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
 import type { Admission } from '../limits/types.js';
-import { createMetrics, type GatewayMetrics } from '../metrics.js';
+import type { Logger } from '../logger.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { createDefaultCredential } from '../node/entra-credential.js';
+import { nodeRetrievalPorts } from '../node/retrieval-ports.js';
 import { createRetriever } from '../retrieval/index.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
@@ -35,6 +38,8 @@ export interface AssembledGateway {
   holder: ConfigHolder;
   admission: LimitsAdmission;
   metrics: GatewayMetrics;
+  /** Settles when every site's first retriever is built (or has failed); /readyz answers 503 until then. */
+  retrieversReady: Promise<void>;
   /** Stops everything the assembly started (after the gateway has shut down). */
   close(): Promise<void>;
 }
@@ -43,6 +48,8 @@ export interface AssembledGateway {
 export interface AssembleOptions {
   logger: Logger;
   clock?: Clock;
+  /** Entra ID credential for engines and Azure AI Search sites without api_key (default: DefaultAzureCredential, created lazily). */
+  credential?: TokenCredential;
   /** Folders of the built widget and demo (default: `dist/widget`, `dist/demo` in the package). */
   widgetDir?: string;
   demoDir?: string;
@@ -85,7 +92,10 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     },
   };
 
-  const retrievers = await createRetrievers(holder, logger);
+  // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.
+  const credential = options.credential ?? createDefaultCredential();
+  // Indexes build while the gateway already listens: /readyz says 503 until they are all built.
+  const retrievers = createRetrievers(holder, logger, credential);
   const offline = await createOfflineEngines(holder, logger);
 
   const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
@@ -96,10 +106,11 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     getRetriever: (siteId) => retrievers.get(siteId),
     logger,
     clock,
+    credential,
     upstreamUrls: offline.urls,
     widgetDir: options.widgetDir ?? join(root, 'dist', 'widget'),
     demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
-    ready: () => limits.storeHealthy(),
+    ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
     routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
   });
@@ -109,6 +120,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     holder,
     admission: limits,
     metrics,
+    retrieversReady: retrievers.initial,
     async close() {
       history.stop();
       unsubscribeHealth();
@@ -119,12 +131,14 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   };
 }
 
-/** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
-async function createRetrievers(holder: ConfigHolder, logger: Logger) {
+/** Retrievers by site id, built in the background; a reload rebuilds only sites whose retrieval settings changed. */
+function createRetrievers(holder: ConfigHolder, logger: Logger, credential: TokenCredential) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
-  const build = async (siteId: string, site: SiteConfig, dir: string) => {
+  const build = async (siteId: string, site: SiteConfig, { dir, config }: LoadedConfig) => {
     try {
-      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }) });
+      const started = Date.now();
+      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, credential, ...nodeRetrievalPorts(dir) });
+      logger.info({ site: siteId, kind: site.retrieval.kind, ms: Date.now() - started }, 'retrieval: site index ready');
       return retriever;
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
@@ -145,19 +159,31 @@ async function createRetrievers(holder: ConfigHolder, logger: Logger) {
         const previous = bySite.get(siteId);
         if (previous?.key === key) return;
         // The old index keeps answering while the new one builds; it is closed once replaced.
-        const retriever = await build(siteId, site, loaded.dir);
+        const retriever = await build(siteId, site, loaded);
         if (!retriever) return;
         bySite.set(siteId, { key, retriever });
         await previous?.retriever.close?.();
       }),
     );
   };
-  await sync(holder.current());
-  let pending = Promise.resolve();
+  let initialDone = false;
+  const initial = sync(holder.current()).then(
+    () => {
+      initialDone = true;
+      logger.info({ sites: bySite.size }, 'retrieval: every site index is ready');
+    },
+    (error: unknown) => {
+      initialDone = true;
+      logger.error({ err: error }, 'retrievers not started');
+    },
+  );
+  let pending = initial;
   const unsubscribe = holder.onChange((next) => {
     pending = pending.then(() => sync(next)).catch((error: unknown) => logger.error({ err: error }, 'retrievers not updated'));
   });
   return {
+    initial,
+    ready: () => initialDone,
     get: (siteId: string) => bySite.get(siteId)?.retriever,
     async close() {
       unsubscribe();

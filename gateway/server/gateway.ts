@@ -7,19 +7,19 @@ import type { AddressInfo } from 'node:net';
 import { serve as serveHono } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import { createApp } from '../app.js';
+import { createApp } from './app.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Admission } from '../limits/types.js';
 import { createDefaultCredential } from '../node/entra-credential.js';
 import { createWsSocketFactory } from '../node/ws-upstream.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { SocketFactory } from '../realtime/socket.js';
 import { createTokenCache, type TokenSource } from '../realtime/token-cache.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
-import { createRealtimeEndpoint } from './realtime-endpoint.js';
+import { createWidgetEndpoint } from './widget-endpoint.js';
 
 /** ws refuses browser frames above this with 1009; the session's own checks come first (24 000-byte audio). */
 export const MAX_BROWSER_FRAME = 64 * 1024;
@@ -79,7 +79,7 @@ async function closeClients(wss: WebSocketServer): Promise<void> {
 export function createGateway(deps: GatewayDeps): Gateway {
   const clock = deps.clock ?? systemClock;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_FRAME, perMessageDeflate: false });
-  const endpoint = createRealtimeEndpoint({
+  const endpoint = createWidgetEndpoint({
     getConfig: deps.getConfig,
     admission: deps.admission,
     getRetriever: deps.getRetriever,
@@ -90,6 +90,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     upstreamUrls: deps.upstreamUrls ?? {},
     observer: deps.observer,
   });
+  let draining = false;
   const app = createApp({
     realtime: endpoint,
     configLoaded: () => {
@@ -99,7 +100,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return false;
       }
     },
-    ready: deps.ready,
+    // A draining node is not ready: probes and proxies stop sending it new visitors at once.
+    ready: async () => !draining && (deps.ready ? await deps.ready() : true),
     widgetDir: deps.widgetDir,
     demoDir: deps.demoDir,
     routes: deps.routes,
@@ -122,6 +124,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       });
     },
     async shutdown(drainSeconds) {
+      draining = true;
       endpoint.stopAccepting();
       const seconds = drainSeconds ?? deps.getConfig().server.drain_seconds;
       if (endpoint.sessions.size > 0 && seconds > 0) {

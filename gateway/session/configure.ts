@@ -7,8 +7,8 @@ import type { Clock } from '../clock.js';
 import type { EngineConfig, SiteConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
+import type { Logger } from '../logger.js';
 import type { SessionOptions } from '../realtime/dialect.js';
-import type { Logger } from '../realtime/logger.js';
 
 /**
  * Configures the upstream session. Events other than `session.updated` that arrive meanwhile

@@ -7,7 +7,7 @@ import type * as GA from 'openai/resources/realtime/realtime';
 import type { ResponseStatus } from '../protocol.js';
 import { base64ToBytes } from '../realtime/base64.js';
 import type { UpstreamEvent } from '../realtime/client.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { ToolLoop } from './tool-loop.js';
 import type { Turns } from './turns.js';
 import type { SendToBrowser } from './types.js';

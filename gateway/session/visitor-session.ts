@@ -12,7 +12,7 @@ import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { webBase64, type Base64Codec } from '../realtime/base64.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
 import { greetingInstructions } from '../realtime/instructions.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { Retriever } from '../retrieval/types.js';
 import { verifyVisitorToken } from '../auth/jwt.js';
 import { visitorIdOf } from '../auth/visitor.js';

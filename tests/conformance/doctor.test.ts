@@ -29,6 +29,8 @@ async function answerTextTurn(service: ScriptedUpstream): Promise<void> {
 async function doctor(site: Record<string, unknown>, scripted: ScriptedUpstreamOptions = {}, docs: Array<Record<string, unknown>> = DOCS) {
   upstream = await ScriptedUpstream.start({ dialect: 'ga', ...scripted });
   search = await startFakeSearch('kb', docs);
+  // The index definition the service answers: one field per key the documents carry.
+  search.definition = { name: 'kb', fields: [...new Set(docs.flatMap((doc) => Object.keys(doc)))].map((name) => ({ name, type: 'Edm.String', key: name === 'id' })) };
   const config = testConfig({ site: { retrieval: { kind: 'azure-search', endpoint: search.endpoint, index: 'kb', api_key: 'k' }, ...site } });
   const lines: string[] = [];
   const code = runDoctor({ config, print: (line) => lines.push(line.trimEnd()), socketFactory: createWsSocketFactory(), upstreamUrls: { aoai: upstream.url }, answerTimeoutMs: 5000 });

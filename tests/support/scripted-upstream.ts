@@ -30,6 +30,8 @@ export interface Refusal {
 export interface Handshake {
   url: string;
   headers: IncomingMessage['headers'];
+  /** When the handshake arrived (Date.now()), to count connections per window. */
+  at?: number;
 }
 
 export interface ScriptedUpstreamOptions {
@@ -302,7 +304,7 @@ export class ScriptedUpstream {
           host: '127.0.0.1',
           port: 0,
           verifyClient: (info, done) => {
-            const handshake = { url: info.req.url ?? '', headers: info.req.headers };
+            const handshake = { url: info.req.url ?? '', headers: info.req.headers, at: Date.now() };
             upstream!.handshakes.push(handshake);
             upstream!.byRequest.set(info.req, handshake);
             const refusal = upstream!.refusals.shift();

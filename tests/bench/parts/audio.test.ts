@@ -14,7 +14,7 @@ describe('audio step against the bench upstream alone (the floor)', () => {
 
   it('streams both ways at real-time pace and times every frame of the window', async () => {
     const timing = { warmupMs: 200, measureMs: 1000, sliceMs: 500, drainMs: 1000, connectBatch: 10 };
-    const step = await runAudioStep(4, upstream, timing, undefined, undefined);
+    const step = await runAudioStep(4, upstream, timing, []);
     const { up, down } = step.floor;
     expect(step.floor.connected).toBe(4);
     // 4 widgets × 50 frames/s × 1.2 s ≈ 240, give or take timers on a busy machine.

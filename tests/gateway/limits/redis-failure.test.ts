@@ -2,12 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { systemClock } from '../../../gateway/clock.js';
 import { GatewayError } from '../../../gateway/errors.js';
 import { createAdmission } from '../../../gateway/limits/admission.js';
-import { createStore } from '../../../gateway/limits/create-store.js';
-import type { Store } from '../../../gateway/limits/store.js';
+import { createStore } from '../../../gateway/limits/stores/create.js';
+import { createFailoverStore } from '../../../gateway/limits/stores/failover.js';
+import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import type { Lease } from '../../../gateway/limits/types.js';
 import { redisSkipReason, startRedis } from '../../support/redis.js';
 import type { TestRedis } from '../../support/redis.js';
-import { makeConfig } from './harness.js';
+import { makeConfig, requestFor } from './harness.js';
+import { unreachableStore } from './store-fixtures.js';
 
 const config = makeConfig({
   engines: { aoai: { connections_per_minute: 600, window_seconds: 1 } },
@@ -20,15 +22,7 @@ function setUp(server: TestRedis, onFailure: 'closed' | 'open') {
   const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
   const leases: Lease[] = [];
   const admit = async (): Promise<Lease> => {
-    const lease = await admission.admit({
-      siteId: 'docs',
-      site: config.sites.docs!,
-      engineId: 'aoai',
-      engine: config.engines.aoai!,
-      visitorId: 'v',
-      signal: new AbortController().signal,
-      onQueued: () => {},
-    });
+    const lease = await admission.admit(requestFor(config, 'docs', 'v'));
     leases.push(lease);
     return lease;
   };
@@ -102,6 +96,22 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
     expect(node.logger.warn).toHaveBeenCalledTimes(1);
   });
 
+  it('stays down while Redis is down, even after a call that needed nothing from Redis', async () => {
+    const node = setUp(server, 'closed');
+    dispose = node.dispose;
+    await node.admit();
+    await server.stop();
+    await node.admit().catch(() => {});
+    expect(node.store.healthy()).toBe(false);
+    // Past the probe interval, calls reach the primary again; releasing or counting no keys
+    // sends nothing to Redis, so its success says nothing about Redis (found by tests/topology).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await node.store.releaseSlots([], 'nobody');
+    expect(await node.store.countSlots([], Date.now())).toEqual([]);
+    expect(node.store.healthy()).toBe(false);
+    expect(node.logger.info).not.toHaveBeenCalled();
+  });
+
   it('admits on local limits when on_failure is open, and goes back to Redis when it returns', async () => {
     const node = setUp(server, 'open');
     dispose = node.dispose;
@@ -128,25 +138,12 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
 
 describe('failover store', () => {
   it('keeps closed-mode errors as upstream_unavailable for admission, with no fallback', async () => {
-    const failing = new Proxy({} as Store, {
-      get: (_, property) => {
-        if (property === 'kind') return 'redis';
-        if (property === 'healthy') return () => true;
-        if (property === 'onHealthChange') return () => () => {};
-        if (property === 'close') return async () => {};
-        return async () => {
-          const { StoreUnavailableError } = await import('../../../gateway/limits/store.js');
-          throw new StoreUnavailableError('down');
-        };
-      },
-    });
-    const { createFailoverStore } = await import('../../../gateway/limits/failover-store.js');
-    const { createMemoryStore } = await import('../../../gateway/limits/memory-store.js');
+    const failing = unreachableStore();
     const logger = { info: vi.fn(), warn: vi.fn() };
     const store = createFailoverStore({ primary: failing, fallback: createMemoryStore(systemClock), onFailure: 'closed', clock: systemClock, logger });
     const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
     const refusal = await admission
-      .admit({ siteId: 'docs', site: config.sites.docs!, engineId: 'aoai', engine: config.engines.aoai!, visitorId: 'v', signal: new AbortController().signal, onQueued: () => {} })
+      .admit(requestFor(config, 'docs', 'v'))
       .catch((error: unknown) => error);
     expect((refusal as GatewayError).code).toBe('upstream_unavailable');
     expect(logger.warn).toHaveBeenCalledTimes(1);

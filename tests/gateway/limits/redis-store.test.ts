@@ -1,11 +1,12 @@
+/** The Redis store, alone and behind the failover store, through the shared store suite on a single Redis. */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../gateway/clock.js';
-import { createRedisStore } from '../../../gateway/limits/redis-store.js';
-import type { BucketSpec } from '../../../gateway/limits/store.js';
+import { createRedisStore } from '../../../gateway/limits/stores/redis.js';
+import type { BucketSpec } from '../../../gateway/limits/stores/store.js';
 import { redisSkipReason, startRedis } from '../../support/redis.js';
 import type { TestRedis } from '../../support/redis.js';
 import { storeCases } from './store.cases.js';
+import { failoverFixture, realClockFixture } from './store-fixtures.js';
 
 let server: TestRedis | undefined;
 let prefixCount = 0;
@@ -18,19 +19,9 @@ afterAll(async () => {
   await server?.dispose();
 });
 
-storeCases(
-  'redis',
-  async () => {
-    const store = createRedisStore({ url: server!.url, keyPrefix: prefix() });
-    return {
-      store,
-      now: () => systemClock.now(),
-      pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      dispose: () => store.close(),
-    };
-  },
-  redisSkipReason,
-);
+storeCases('redis', async () => realClockFixture(createRedisStore({ url: server!.url, keyPrefix: prefix() })), redisSkipReason);
+
+storeCases('failover over redis', async () => failoverFixture(createRedisStore({ url: server!.url, keyPrefix: prefix() })), redisSkipReason);
 
 describe.skipIf(redisSkipReason !== undefined)('redis store keys', () => {
   it('gives every key it writes a time to live', async () => {

@@ -1,0 +1,53 @@
+/**
+ * The side-by-side table of a run with `--baseline`: this build against the recorded build of
+ * an earlier commit, measured in the same slices, as values and ratios (new ÷ baseline).
+ */
+import type { AudioStep, RunResult } from './parts/audio.js';
+import type { AudioResult } from './results.js';
+
+const f = (value: number | undefined, digits = 2) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
+
+/** new ÷ baseline, as "0.42×"; "–" when either side is missing or the baseline is not positive. */
+export function ratio(current: number | undefined, baseline: number | undefined): string {
+  if (current === undefined || baseline === undefined || !Number.isFinite(current) || !Number.isFinite(baseline) || baseline <= 0) return '–';
+  return `${(current / baseline).toFixed(2)}×`;
+}
+
+const pair = (current: number | undefined, baseline: number | undefined, digits = 2) =>
+  `${f(current, digits)} / ${f(baseline, digits)} (${ratio(current, baseline)})`;
+
+const gcCell = (run: RunResult | undefined) => (run?.gc ? `${f(run.gc.msPerSecond)} ms/s, max ${f(run.gc.maxPauseMs)} ms` : '–');
+
+/** One row per step that measured both builds. */
+function stepRow(step: AudioStep): string | undefined {
+  const base = step.baseline;
+  if (!base || !step.addedMs) return undefined;
+  const now = step.addedMs;
+  const then = base.addedMs;
+  return (
+    `| ${step.sessions} | ${pair(step.perSession?.cpuPercent, base.perSession?.cpuPercent, 4)} | ` +
+    `${pair(step.gateway?.gateway?.systemCpuPercent, base.run.gateway?.systemCpuPercent, 1)} | ` +
+    `${f(now.up.p50)} / ${f(then.up.p50)} · ${f(now.up.p99)} / ${f(then.up.p99)} · ${f(now.up.max)} / ${f(then.up.max)} | ` +
+    `${f(now.down.p50)} / ${f(then.down.p50)} · ${f(now.down.p99)} / ${f(then.down.p99)} · ${f(now.down.max)} / ${f(then.down.max)} | ` +
+    `${pair(step.perSession ? step.perSession.rssBytes / 1024 : undefined, base.perSession ? base.perSession.rssBytes / 1024 : undefined, 0)} | ` +
+    `${gcCell(step.gateway)} · ${gcCell(base.run)} |`
+  );
+}
+
+/** The comparison section, or nothing when the run had no baseline. */
+export function comparisonTable(audio: AudioResult, baselineNote: string | undefined): string[] {
+  const rows = audio.steps.map(stepRow).filter((row): row is string => row !== undefined);
+  if (!rows.length) return baselineNote ? ['', `Baseline: ${baselineNote}; no step measured it.`] : [];
+  return [
+    '',
+    `**This build against the baseline** (${baselineNote ?? 'baseline'}), measured in the same slices on the same core: new / baseline (ratio). ` +
+      'Latencies are added ms over the floor (p50 · p99 · max); their ratios are left out because differences near zero make them meaningless.',
+    '',
+    `Idle RSS: ${pair(mb(audio.idle?.rssBytes), mb(audio.baselineIdle?.rssBytes), 1)} MB; idle CPU ${pair(audio.idle?.cpuPercent, audio.baselineIdle?.cpuPercent)} %.`,
+    '',
+    '| sessions | CPU per session, % of a core | kernel CPU % | added ↑ ms | added ↓ ms | RSS per session KB | GC pauses (new · baseline) |',
+    '|---:|---|---|---|---|---|---|',
+    ...rows,
+  ];
+}
