@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLOSE_CODE } from '../../../gateway/protocol.js';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
-import { loadTranscript, type Json, type ScriptDialect } from '../../support/scripted-upstream.js';
+import type { Json, ScriptDialect } from '../../support/scripted-upstream.js';
+import { playTypedTurn } from './typed-turn.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -73,15 +74,7 @@ describe('GA session settings per site', () => {
 describe.each(['ga', 'beta'] as const)('a text-only session (%s)', (dialect: ScriptDialect) => {
   it('asks for no audio output while the visitor types, and switches to audio when the mic sends', async () => {
     harness = await startHarness({ dialect });
-    const widget = await harness.connect({ extraQuery: '&mode=text' });
-    await widget.next('ready');
-    const upstream = await harness.upstream.nextConnection();
-    const lines = loadTranscript(`text-turn-${dialect}`);
-    const firstDone = lines.findIndex((l) => l.event.type === 'response.done');
-    const playing = upstream.play(lines.slice(0, firstDone + 1));
-    widget.send({ type: 'text', text: 'What is the in-network deductible for Northwind Standard?' });
-    await playing;
-    await widget.next('response_done');
+    const { widget, upstream } = await playTypedTurn(harness, dialect, { extraQuery: '&mode=text' });
 
     const update = upstream.received.find((e) => e.type === 'session.update')!;
     expect(dialect === 'ga' ? update.session.output_modalities : update.session.modalities).toEqual(['text']);
