@@ -116,6 +116,8 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
   const transcriptDelta: Translate<'response.output_audio_transcript.delta' | 'response.output_text.delta'> = (event) => {
     const itemId = str(event.item_id);
     const delta = str(event.delta);
+    // Words of an interrupted answer arrive after the barge-in; the visitor never heard them.
+    if (turns.isCancelled(str(event.response_id) ?? '')) return;
     if (itemId && delta) send({ type: 'assistant_transcript', item_id: itemId, delta });
   };
 

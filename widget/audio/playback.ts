@@ -8,6 +8,8 @@ import type { PlaybackCommand, PlaybackEvent } from './messages.js';
 import { loadWorklets } from './worklets.js';
 
 const WIRE_SAMPLES_PER_MS = 24;
+/** Firefox says `Gecko/<date>`; other engines say `like Gecko`. */
+const GECKO = / Gecko\/\d/.test(globalThis.navigator?.userAgent ?? '');
 /** How long a flush waits for the worklet's exact count before using the last report. */
 const FLUSH_TIMEOUT_MS = 250;
 
@@ -150,10 +152,13 @@ export class PlaybackController implements ReactiveController {
   /**
    * What the worklet rendered reaches the ear this much later (long over Bluetooth); the model
    * must not believe the visitor heard it. Browsers without `outputLatency` (Safari) give 0.
+   * Firefox is left at `baseLatency`: reading its `outputLatency` while the microphone and an
+   * answer both run hung the page's main thread (Firefox ESR 153 on PulseAudio).
    */
   #latencyMs(): number {
     const context = this.#context;
-    return context ? Math.round(((context.baseLatency || 0) + (context.outputLatency || 0)) * 1000) : 0;
+    if (!context) return 0;
+    return Math.round(((context.baseLatency || 0) + (GECKO ? 0 : context.outputLatency || 0)) * 1000);
   }
 
   #send(command: PlaybackCommand, transfer: Transferable[] = []): void {

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import type { ReactiveControllerHost } from 'lit';
 import { PlaybackController } from '../../../widget/audio/playback.js';
-import { axeViolations, cleanup, fixture, until } from '../support/helpers.js';
+import { axeViolations, cleanup, engine, fixture, until } from '../support/helpers.js';
 
 function fakeHost(): ReactiveControllerHost {
   return { addController() {}, removeController() {}, requestUpdate() {}, updateComplete: Promise.resolve(true) };
@@ -60,7 +60,9 @@ describe('playback', () => {
     });
   });
 
-  it('leaves the output latency out of the played position of a flush', async () => {
+  // Firefox's played position leaves `outputLatency` out: reading it hung Firefox's main thread
+  // while the microphone and an answer ran (see PlaybackController), so only its base latency counts.
+  (engine === 'firefox' ? it.skip : it)('leaves the output latency out of the played position of a flush', async () => {
     await withPlayback({}, async (playback, context) => {
       Object.defineProperty(context, 'outputLatency', { value: 0.3 });
       for (const chunk of tone(3000)) playback.push(chunk);

@@ -116,3 +116,8 @@ export async function axeViolations(el: Element): Promise<string[]> {
   const results = await axe.run(el, { resultTypes: ['violations'] });
   return results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** The engine the tests run in, for the few tests one engine cannot run (each says why where it skips). */
+export const engine: 'chromium' | 'firefox' | 'webkit' = / Firefox\//.test(navigator.userAgent)
+  ? 'firefox'
+  : /Chrome\//.test(navigator.userAgent) ? 'chromium' : 'webkit';

@@ -66,3 +66,29 @@ describe('barge-in', () => {
     expect(upstream.received.find((e) => e.type === 'conversation.item.truncate')).toMatchObject({ item_id: 'item_a', audio_end_ms: 40 });
   });
 });
+
+describe('barge-in transcript', () => {
+  it('stops forwarding the assistant transcript deltas of the interrupted response', async () => {
+    harness = await startHarness({ dialect: 'ga' });
+    const widget = await harness.connect();
+    await widget.next('ready');
+    const upstream = await harness.upstream.nextConnection();
+    const words = (response_id: string, delta: string) => ({ type: 'response.output_audio_transcript.delta', response_id, item_id: `item_${response_id}`, content_index: 0, delta });
+    upstream.send({ type: 'response.created', response: { id: 'r1', status: 'in_progress' } });
+    upstream.send({ type: 'response.output_item.added', response_id: 'r1', item: { id: 'item_r1', type: 'message', role: 'assistant' } });
+    upstream.send(words('r1', 'You can '));
+    upstream.send({ type: 'response.output_audio.delta', response_id: 'r1', item_id: 'item_r1', content_index: 0, delta: Buffer.alloc(4800).toString('base64') });
+    await widget.next('assistant_transcript');
+    widget.send({ type: 'interrupt', played_ms: 40 });
+    await upstream.waitFor('conversation.item.truncate');
+    upstream.send(words('r1', 'return items within 30 days.'));
+    upstream.send({ type: 'response.done', response: { id: 'r1', status: 'cancelled' } });
+    await widget.next('response_done');
+    // The next answer's words are forwarded again.
+    upstream.send({ type: 'response.created', response: { id: 'r2', status: 'in_progress' } });
+    upstream.send(words('r2', 'Sure.'));
+    await widget.next('response_started');
+    await widget.next('assistant_transcript');
+    expect(widget.all('assistant_transcript').map((m) => m.delta)).toEqual(['You can ', 'Sure.']);
+  });
+});
