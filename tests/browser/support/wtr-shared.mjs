@@ -10,7 +10,8 @@ import { startTestServer } from './test-server.mjs';
 /** Prints "LABEL: N passed, N failed, N skipped" at exit and writes the counts to WTR_COUNTS_FILE. */
 function countsReporter(label) {
   const count = (suite, acc) => {
-    for (const t of suite?.tests ?? []) t.skipped ? acc.skipped++ : t.passed ? acc.passed++ : acc.failed++;
+    // A test that did not pass and has no error did not run (WTR_GREP left it out): skipped.
+    for (const t of suite?.tests ?? []) t.passed ? acc.passed++ : t.skipped || !t.error ? acc.skipped++ : acc.failed++;
     for (const s of suite?.suites ?? []) count(s, acc);
     return acc;
   };
@@ -18,9 +19,10 @@ function countsReporter(label) {
     onTestRunFinished({ sessions }) {
       const acc = { passed: 0, failed: 0, skipped: 0 };
       for (const s of sessions) {
+        const failedBefore = acc.failed;
         count(s.testResults, acc);
-        // A file that failed to load has no tests but must count as a failure.
-        if (!s.passed && !s.testResults?.tests?.length && !s.testResults?.suites?.length) acc.failed++;
+        // A file that failed to load, or whose browser went away, counts as a failure even with no failed test.
+        if (!s.passed && acc.failed === failedBefore) acc.failed++;
       }
       if (process.env.WTR_COUNTS_FILE) writeFileSync(process.env.WTR_COUNTS_FILE, JSON.stringify(acc));
       process.on('exit', () => console.log(`${label}: ${acc.passed} passed, ${acc.failed} failed, ${acc.skipped} skipped`));

@@ -214,14 +214,16 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     await waitForState(el, 'listening');
     await play(site, { json: { type: 'response_started', response_id: 'r1' } }, { tone: { ms: 3000 } });
     await until(() => el.session.playedMs > 0, 3000, 'playback start');
-    const startedAt = performance.now() - el.session.playedMs;
+    // The audio clock, not the wall clock: on a loaded machine the audio thread can fall behind.
+    const context = el.session.audioContext!;
+    const startedAt = context.currentTime - el.session.playedMs / 1000;
     await new Promise((r) => setTimeout(r, 800));
     await play(site, { json: { type: 'speech_started' } });
     const record = await waitForMessage(site, 'interrupt');
-    const heardMs = performance.now() - startedAt;
+    const heardMs = (context.currentTime - startedAt) * 1000;
     const interrupt = record.messages.find((m) => m.type === 'interrupt') as { played_ms: number };
-    expect(interrupt.played_ms).to.be.greaterThan(600);
-    expect(interrupt.played_ms).to.be.at.most(heardMs * 1.15);
+    expect(heardMs).to.be.greaterThan(300);
+    expect(interrupt.played_ms, `heard ${heardMs} ms`).to.be.within(heardMs * 0.7, heardMs * 1.15);
     expect(el.session.bufferedMs).to.equal(0);
     await waitForState(el, 'listening');
     // The rest of the cancelled answer is dropped until the next response_started.
