@@ -7,7 +7,7 @@ import type * as Beta from 'openai/resources/beta/realtime/realtime';
 import type * as GA from 'openai/resources/realtime/realtime';
 import type { EngineConfig, SiteConfig, TurnDetectionConfig } from '../config/schema.js';
 import type { ClientEvent } from './client-events.js';
-import { TOOLS, instructionsFor } from './instructions.js';
+import { instructionsFor, toolsFor } from './instructions.js';
 
 export type DialectName = 'ga' | 'beta';
 
@@ -116,7 +116,7 @@ export const gaDialect: Dialect = {
           input: { format: PCM, ...optional('transcription', transcriptionFor(site)), turn_detection: gaTurnDetection(site.turn_detection) },
           output: { format: PCM, voice: site.voice ?? DEFAULT_VOICE },
         },
-        tools: [...TOOLS],
+        tools: toolsFor(site),
         tool_choice: 'auto',
         max_output_tokens: site.max_output_tokens ?? 'inf',
       },
@@ -142,7 +142,7 @@ export const betaDialect: Dialect = {
         output_audio_format: 'pcm16',
         ...optional('input_audio_transcription', transcriptionFor(site)),
         turn_detection: betaTurnDetection(site.turn_detection),
-        tools: [...TOOLS],
+        tools: toolsFor(site),
         tool_choice: 'auto',
         temperature: 0.8,
         max_response_output_tokens: site.max_output_tokens ?? 'inf',

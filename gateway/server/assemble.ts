@@ -112,6 +112,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
     ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
+    toolFetch: (url, init) => fetch(url, init),
     routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
   });
 
