@@ -329,14 +329,18 @@ export const httpToolSchema = z
 export const siteToolSchema = z.discriminatedUnion('kind', [httpToolSchema]);
 
 /** Tool names as the Realtime API accepts them; the gateway's own tool names are taken. */
-const toolsSchema = z.record(z.string(), siteToolSchema).superRefine((tools, ctx) => {
-  for (const name of Object.keys(tools)) {
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'tool names are 1-64 letters, digits, _ and -' });
-    else if (BUILT_IN_TOOL_NAMES.includes(name)) {
-      ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is a built-in tool (${BUILT_IN_TOOL_NAMES.join(', ')}); choose another name` });
+const toolsSchema = z.record(z.string(), siteToolSchema).superRefine(
+  (tools, ctx) => {
+    for (const name of Object.keys(tools)) {
+      if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'tool names are 1-64 letters, digits, _ and -' });
+      else if (BUILT_IN_TOOL_NAMES.includes(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is a built-in tool (${BUILT_IN_TOOL_NAMES.join(', ')}); choose another name` });
+      }
     }
-  }
-});
+  },
+  // Names are checked even when a tool's body is invalid, so `check` lists every problem at once.
+  { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+);
 
 export const siteSchema = z.strictObject({
   origins: z.array(originSchema).min(1),
