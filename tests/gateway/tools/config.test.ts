@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../gateway/config/parse.js';
 import { gaDialect, betaDialect } from '../../../gateway/realtime/dialect.js';
 import { createMetrics } from '../../../gateway/server/metrics.js';
+import { loadToolsConfig } from './load-tools-config.js';
 
 const SECRET = 'tok-77aa1c0e55d2';
 
-function load(tools: string, env: Record<string, string> = { ORDER_API_TOKEN: SECRET }) {
-  const text = `
-engines: { local: { kind: offline } }
-sites:
-  docs:
-    origins: [http://localhost:8787]
-    engine: local
-    retrieval: { kind: local, sources: [./docs/*.md] }
-    tools:
-${tools}`;
-  return parseConfig(text, { file: 'voice-rag.config.yaml', env });
-}
+const load = (tools: string, env: Record<string, string> = { ORDER_API_TOKEN: SECRET }) => loadToolsConfig(tools, env);
 
 const problems = (result: ReturnType<typeof load>) => [...result.errors, ...result.warnings].map((i) => `${i.path} ${i.severity}: ${i.message}`);
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../gateway/clock.js';
-import { parseConfig } from '../../../gateway/config/parse.js';
 import type { GatewayConfig } from '../../../gateway/config/schema.js';
 import { createToolLoop } from '../../../gateway/session/tool-loop.js';
 import { createSiteTools } from '../../../gateway/tools/site-tools.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES } from '../../support/memory-retriever.js';
 import { createRecordingLogger } from '../../support/recording-logger.js';
+import { loadToolsConfig } from './load-tools-config.js';
 import { startToolServer, streamBytes, type ToolServer } from './tool-server.js';
 
 const SECRET = 'tok-3f9a1c77e2b04d5e';
@@ -22,14 +22,8 @@ async function server(route: Parameters<typeof startToolServer>[0]): Promise<Too
 
 /** A real config file with one `order_status` tool on `origin` (a generous timeout: the first fetch starts undici), loaded with the secret in the environment. */
 function configWith(origin: string, timeoutMs = 3000): GatewayConfig {
-  const text = `
-engines: { local: { kind: offline } }
-sites:
-  docs:
-    origins: [http://localhost:8787]
-    engine: local
-    retrieval: { kind: local, sources: [./docs/*.md] }
-    tools:
+  const result = loadToolsConfig(
+    `
       order_status:
         kind: http
         description: Look up the status of an order by its number
@@ -42,9 +36,9 @@ sites:
         headers: { Authorization: "Bearer \${ORDER_API_TOKEN}" }
         timeout_ms: ${timeoutMs}
         max_response_kb: 64
-        fields: [status, eta]
-`;
-  const result = parseConfig(text, { file: 'voice-rag.config.yaml', env: { ORDER_API_TOKEN: SECRET } });
+        fields: [status, eta]`,
+    { ORDER_API_TOKEN: SECRET },
+  );
   if (!result.ok) throw new Error(result.errors.map((e) => `${e.path}: ${e.message}`).join('\n'));
   return result.config;
 }
