@@ -22,10 +22,12 @@ const INTEGER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const BOOLEAN = /^(?:true|True|TRUE|false|False|FALSE)$/;
 
-/** True when a key path names a secret (api keys, JWT secrets, the status token, the Redis URLs). */
+/** True when a key path names a secret (api keys, JWT secrets, the status token, the Redis URLs, tool headers). */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
   const last = path[path.length - 1];
   if (typeof last === 'string' && SECRET_KEYS.has(last)) return true;
+  // A site tool's headers carry its credentials.
+  if (path.length === 6 && path[2] === 'tools' && path[4] === 'headers') return true;
   return path[0] === 'store' && (path[1] === 'url' || path[1] === 'cluster');
 }
 

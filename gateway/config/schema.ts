@@ -7,6 +7,7 @@
  * produced by `${NAME}` substitution as YAML would (never as a map or list).
  */
 import { z } from 'zod';
+import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 
 const positiveInt = () => z.number().int().positive();
 /** An optional secret: an empty value (an unset `${VAR}`) counts as absent. */
@@ -319,6 +320,7 @@ export const siteSchema = z.strictObject({
   retrieval: retrievalSchema,
   max_output_tokens: positiveInt().max(4096).optional().describe('extension: cap on each response (cost control)'),
   ...sessionSettings,
+  tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),
 });
 
 export const configSchema = z.strictObject({
@@ -346,3 +348,4 @@ export type RetrievalConfig = z.output<typeof retrievalSchema>;
 export type AzureSearchConfig = z.output<typeof azureSearchSchema>;
 export type LocalIndexConfig = z.output<typeof localIndexSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
+export type HttpToolConfig = z.output<typeof httpToolSchema>;

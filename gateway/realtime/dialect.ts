@@ -7,7 +7,7 @@ import type * as Beta from 'openai/resources/beta/realtime/realtime';
 import type * as GA from 'openai/resources/realtime/realtime';
 import type { EngineConfig, SiteConfig, TurnDetectionConfig } from '../config/schema.js';
 import type { ClientEvent } from './client-events.js';
-import { TOOLS, instructionsFor } from './instructions.js';
+import { instructionsFor, toolsFor } from './instructions.js';
 
 export type DialectName = 'ga' | 'beta';
 
@@ -133,7 +133,7 @@ export const gaDialect: Dialect = {
           },
           output: { format: PCM, voice: site.voice ?? DEFAULT_VOICE, ...optional('speed', site.speed) },
         },
-        tools: [...TOOLS],
+        tools: toolsFor(site),
         tool_choice: 'auto',
         max_output_tokens: site.max_output_tokens ?? 'inf',
         ...optional('truncation', site.truncation),
@@ -164,7 +164,7 @@ export const betaDialect: Dialect = {
         ...optional('input_audio_noise_reduction', noiseReductionFor(site)),
         ...optional('speed', site.speed),
         turn_detection: betaTurnDetection(site.turn_detection),
-        tools: [...TOOLS],
+        tools: toolsFor(site),
         tool_choice: 'auto',
         temperature: 0.8,
         max_response_output_tokens: site.max_output_tokens ?? 'inf',

@@ -3,6 +3,7 @@
  * Sites may replace the instructions; the tools are fixed (the browser never chooses them).
  */
 import type { SiteConfig } from '../config/schema.js';
+import { siteToolDeclarations } from '../tools/declaration.js';
 
 /** Instructions used when a site sets none. */
 export const DEFAULT_INSTRUCTIONS = [
@@ -14,6 +15,9 @@ export const DEFAULT_INSTRUCTIONS = [
   "Answer in the visitor's language.",
   'If the knowledge base does not contain the answer, say that you could not find it; do not guess.',
 ].join('\n');
+
+/** Added to the default instructions when a site declares tools of its own. */
+const SITE_TOOLS_HINT = "The site's other tools may answer what the knowledge base cannot (their descriptions say when): use them for that.";
 
 /** Name of the retrieval tool. */
 export const SEARCH_TOOL = 'search';
@@ -64,9 +68,15 @@ export const TOOLS = [
   },
 ] as const;
 
+/** The tools of a site's sessions: the two built-in ones, then the site's own (docs/CONFIG.md `tools`). */
+export function toolsFor(site: SiteConfig) {
+  return [...TOOLS, ...siteToolDeclarations(site.tools)];
+}
+
 /** The instructions for a site: its own or the default, plus the language hint. */
 export function instructionsFor(site: SiteConfig): string {
-  const base = site.instructions?.trim() || DEFAULT_INSTRUCTIONS;
+  const own = site.instructions?.trim();
+  const base = own || (site.tools ? `${DEFAULT_INSTRUCTIONS}\n${SITE_TOOLS_HINT}` : DEFAULT_INSTRUCTIONS);
   if (!site.language) return base;
   return `${base}\nThe visitor most likely speaks the language "${site.language}"; reply in the language the visitor uses.`;
 }

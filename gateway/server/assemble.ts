@@ -90,6 +90,10 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
       metrics.usage(site, engine, usage, costUsd);
       tally.add(site, usage, clock.now());
     },
+    toolCall(site, tool, seconds, ok) {
+      metrics.toolCall(site, tool, seconds, ok);
+      tally.toolCall(site, ok, clock.now());
+    },
   };
 
   // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.
@@ -112,6 +116,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
     ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
+    toolFetch: (url, init) => fetch(url, init),
     routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
   });
 

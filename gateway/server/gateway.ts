@@ -19,6 +19,7 @@ import type { SocketFactory } from '../realtime/socket.js';
 import { createTokenCache, type TokenSource } from '../realtime/token-cache.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
+import type { FetchPort } from '../tools/types.js';
 import { createWidgetEndpoint } from './widget-endpoint.js';
 
 /** ws refuses browser frames above this with 1009; the session's own checks come first (24 000-byte audio). */
@@ -43,6 +44,8 @@ export interface GatewayDeps {
   /** Extra routes (metrics, status page). */
   routes?(app: Hono): void;
   observer?: SessionObserver;
+  /** The network port of site HTTP tools (default: the runtime's fetch). */
+  toolFetch?: FetchPort;
 }
 
 export interface ListeningGateway {
@@ -89,6 +92,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     tokens: createTokenCache(deps.credential ?? createDefaultCredential(), clock),
     upstreamUrls: deps.upstreamUrls ?? {},
     observer: deps.observer,
+    toolFetch: deps.toolFetch ?? ((url, init) => fetch(url, init)),
   });
   let draining = false;
   const app = createApp({

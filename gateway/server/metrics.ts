@@ -68,11 +68,12 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
   });
   const tools = new Histogram({
     name: 'voice_rag_tool_seconds',
-    help: 'Tool call latency (search, report_grounding)',
+    help: 'Tool call latency (search, report_grounding, site tools)',
     labelNames: ['site', 'tool', 'outcome'],
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 3],
     registers,
   });
+  const toolCalls = new Counter({ name: 'voice_rag_tool_calls_total', help: 'Tool calls, by tool and outcome', labelNames: ['site', 'tool', 'outcome'], registers });
   const tokens = new Counter({ name: 'voice_rag_tokens_total', help: 'Metered tokens by kind', labelNames: ['site', 'engine', 'kind'], registers });
   const cost = new Counter({ name: 'voice_rag_cost_usd_total', help: 'Metered cost in USD', labelNames: ['site', 'engine'], registers });
   const store = new Gauge({ name: 'voice_rag_store_up', help: '1 when the limits store is reachable', registers });
@@ -103,7 +104,11 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
     refused: (site, reason) => refusals.inc({ site, reason }),
     queueWait: (site, seconds) => queue.observe({ site }, seconds),
     upstreamConnect: (engine, seconds) => connect.observe({ engine }, seconds),
-    toolCall: (site, tool, seconds, ok) => tools.observe({ site, tool, outcome: ok ? 'ok' : 'error' }, seconds),
+    toolCall(site, tool, seconds, ok) {
+      const labels = { site, tool, outcome: ok ? 'ok' : 'error' };
+      tools.observe(labels, seconds);
+      toolCalls.inc(labels);
+    },
     usage(site, engine, usage, costUsd) {
       for (const kind of TOKEN_KINDS) if (usage[kind] > 0) tokens.inc({ site, engine, kind: SNAKE[kind] }, usage[kind]);
       if (costUsd > 0) cost.inc({ site, engine }, costUsd);

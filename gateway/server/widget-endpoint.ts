@@ -16,6 +16,7 @@ import type { SocketFactory } from '../realtime/socket.js';
 import type { TokenCache } from '../realtime/token-cache.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
+import type { FetchPort } from '../tools/types.js';
 import { createVisitorSession, type VisitorSession } from '../session/visitor-session.js';
 import type { BrowserSocket } from '../session/types.js';
 
@@ -29,6 +30,8 @@ export interface EndpointDeps {
   tokens: TokenCache;
   upstreamUrls: Record<string, string>;
   observer?: SessionObserver;
+  /** The network port of site HTTP tools. */
+  toolFetch?: FetchPort;
 }
 
 export interface SessionRegistry extends WidgetEndpoint {
@@ -107,6 +110,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             clock: deps.clock,
             logger,
             observer: deps.observer,
+            toolFetch: deps.toolFetch,
             onEnd: () => {
               sessions.delete(session);
               if (sessions.size === 0) for (const resolve of onEmpty.splice(0)) resolve();

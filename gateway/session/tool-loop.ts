@@ -1,6 +1,6 @@
 /**
- * The tool loop of one session (no state shared across sessions): runs `search` and
- * `report_grounding` when the model calls them, sends each `function_call_output`, and asks
+ * The tool loop of one session (no state shared across sessions): runs `search`,
+ * `report_grounding` and the site's declared tools (gateway/tools) when the model calls them, sends each `function_call_output`, and asks
  * for exactly one follow-up response per response whose tools produced something the model
  * must read (report_grounding's ack alone asks for none). Tool traffic never reaches the browser.
  */
@@ -12,6 +12,7 @@ import { GROUNDING_TOOL, SEARCH_TOOL } from '../realtime/instructions.js';
 import { formatPassagesForModel, SEARCH_UNAVAILABLE } from '../retrieval/format.js';
 import { searchPhrasings } from '../retrieval/fuse.js';
 import type { Passage, Retriever } from '../retrieval/types.js';
+import type { SiteTools } from '../tools/site-tools.js';
 import type { SendToBrowser, SendUpstream } from './types.js';
 
 /** Longest citation snippet, in characters. */
@@ -31,6 +32,8 @@ export interface ToolLoopOptions {
   logger: Logger;
   /** Latency and outcome of each tool call, for metrics. */
   onToolCall?(tool: string, seconds: number, ok: boolean): void;
+  /** The site's own tools (gateway/tools); any other name is an unknown tool. */
+  siteTools?: SiteTools;
 }
 
 export interface ToolLoop {
@@ -157,6 +160,19 @@ export function createToolLoop(options: ToolLoopOptions): ToolLoop {
     else waitingCitations = sources;
   };
 
+  const siteTool = async (tools: SiteTools, name: string, args: string): Promise<string> => {
+    const controller = new AbortController();
+    running.add(controller);
+    const started = clock.now();
+    try {
+      const result = await tools.call(name, args, controller.signal);
+      timed(name, started, result.ok);
+      return result.output;
+    } finally {
+      running.delete(controller);
+    }
+  };
+
   const run = async (responseId: string, callId: string, name: string, args: string) => {
     const state = stateOf(responseId);
     state.pending++;
@@ -169,6 +185,9 @@ export function createToolLoop(options: ToolLoopOptions): ToolLoop {
       } else if (name === GROUNDING_TOOL) {
         await ground(responseId, parsed);
         output = GROUNDING_ACK;
+      } else if (options.siteTools?.has(name)) {
+        output = await siteTool(options.siteTools, name, args);
+        state.followUp = true;
       } else {
         output = JSON.stringify({ error: `unknown tool "${name.slice(0, 64)}"` });
         state.followUp = true;

@@ -22,6 +22,8 @@ import { createMetering } from './metering.js';
 import { createToolLoop, type ToolLoop } from './tool-loop.js';
 import { createTranslator } from './translator.js';
 import { createTurns, type Turns } from './turns.js';
+import { createSiteTools } from '../tools/site-tools.js';
+import type { FetchPort } from '../tools/types.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
 import type { BrowserSocket } from './types.js';
 import { settleUpstreamError } from './upstream-errors.js';
@@ -51,6 +53,8 @@ export interface SessionContext {
   /** Called once when the session has ended and released everything. */
   onEnd?(): void;
   observer?: SessionObserver;
+  /** The network port of the site's HTTP tools; without it they answer as unknown tools. */
+  toolFetch?: FetchPort;
 }
 
 const REFUSALS: readonly string[] = ['unauthorized', 'rate_limited', 'over_budget', 'upstream_unavailable'];
@@ -231,6 +235,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         clock,
         logger,
         onToolCall: (tool, seconds, ok) => ctx.observer?.toolCall?.(ctx.siteId, tool, seconds, ok),
+        siteTools: ctx.toolFetch && createSiteTools(site.tools, { fetch: ctx.toolFetch, clock, logger }),
       });
       const metering = createMetering(ctx, connection.session);
       const translate = createTranslator({

@@ -16,17 +16,22 @@ import type { LimiterReading, StatusSnapshot } from './types.js';
 export interface TokenTally {
   add(siteId: string, usage: TokenUsage, now: number): void;
   today(siteId: string, now: number): number;
+  /** One tool call (search or a site tool) and whether it succeeded. */
+  toolCall(siteId: string, ok: boolean, now: number): void;
+  toolCallsToday(siteId: string, now: number): { calls: number; errors: number };
 }
 
 /** Creates an empty tally that resets at midnight UTC. */
 export function createTokenTally(): TokenTally {
   let day = '';
   const bySite = new Map<string, number>();
+  const toolsBySite = new Map<string, { calls: number; errors: number }>();
   const roll = (now: number) => {
     const today = new Date(now).toISOString().slice(0, 10);
     if (today !== day) {
       day = today;
       bySite.clear();
+      toolsBySite.clear();
     }
   };
   return {
@@ -37,6 +42,15 @@ export function createTokenTally(): TokenTally {
     today(siteId, now) {
       roll(now);
       return bySite.get(siteId) ?? 0;
+    },
+    toolCall(siteId, ok, now) {
+      roll(now);
+      const counts = toolsBySite.get(siteId) ?? { calls: 0, errors: 0 };
+      toolsBySite.set(siteId, { calls: counts.calls + 1, errors: counts.errors + (ok ? 0 : 1) });
+    },
+    toolCallsToday(siteId, now) {
+      roll(now);
+      return toolsBySite.get(siteId) ?? { calls: 0, errors: 0 };
     },
   };
 }
@@ -69,6 +83,8 @@ export function toStatusSnapshot(config: GatewayConfig, limits: LimitsSnapshot, 
         connectionsPerMinute: site.limits.connections_per_minute,
         queued: figures?.queued ?? 0,
         tokensToday: tally.today(id, now),
+        toolCallsToday: tally.toolCallsToday(id, now).calls,
+        toolErrorsToday: tally.toolCallsToday(id, now).errors,
         costTodayUsd: figures?.costTodayUsd ?? 0,
         dailyBudgetUsd: site.limits.daily_budget_usd,
       };

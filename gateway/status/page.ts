@@ -57,6 +57,7 @@ ${meter('Sessions now', `${site.sessionsNow}${site.maxConcurrent ? ` / ${site.ma
 ${meter('Connections, last minute', `${site.connectionsLastMinute}${site.connectionsPerMinute ? ` / ${site.connectionsPerMinute}` : ''}`, connections, sparkline(series('connectionsLastMinute'), site.connectionsPerMinute))}
 ${meter('Cost today', `${money(site.costTodayUsd)}${site.dailyBudgetUsd !== undefined ? ` / ${money(site.dailyBudgetUsd)}` : ''}`, budget, sparkline(series('costTodayUsd'), site.dailyBudgetUsd))}
 ${meter('Tokens today', site.tokensToday.toLocaleString('en-US'), undefined, sparkline(series('tokensToday')))}
+${meter('Tool calls today', `${site.toolCallsToday}${site.toolErrorsToday ? ` (${site.toolErrorsToday} failed)` : ''}`, undefined, sparkline(series('toolCallsToday')))}
 </section>`;
 }
 

@@ -9,6 +9,9 @@ export interface SiteStatus {
   connectionsPerMinute?: number;
   queued: number;
   tokensToday: number;
+  /** Tool calls today (search and site tools), and how many of them failed. */
+  toolCallsToday: number;
+  toolErrorsToday: number;
   costTodayUsd: number;
   dailyBudgetUsd?: number;
 }

@@ -47,6 +47,16 @@ describe('status from the limits snapshot', () => {
     expect(status.engines.find((e) => e.id === 'aoai')).toMatchObject({ connectionsPerMinute: 6, tokensPerMinute: 1000, tokensLastMinute: 640 });
   });
 
+  it('counts tool calls and failures per site, reset at midnight UTC', () => {
+    const tally = createTokenTally();
+    const day = Date.UTC(2026, 10, 24, 23, 59);
+    tally.toolCall('docs', true, day);
+    tally.toolCall('docs', false, day);
+    tally.toolCall('shop', true, day);
+    expect(toStatusSnapshot(parsed.config, limits, tally, day).sites[0]).toMatchObject({ id: 'docs', toolCallsToday: 2, toolErrorsToday: 1 });
+    expect(tally.toolCallsToday('docs', day + 2 * 60_000)).toEqual({ calls: 0, errors: 0 });
+  });
+
   it('resets the token tally at midnight UTC', () => {
     const tally = createTokenTally();
     const day = Date.UTC(2026, 10, 24, 23, 59);

@@ -18,6 +18,8 @@ const snapshot = (at: number, overrides: Partial<StatusSnapshot['sites'][number]
       connectionsPerMinute: 3,
       queued: 1,
       tokensToday: 5400,
+      toolCallsToday: 7,
+      toolErrorsToday: 2,
       costTodayUsd: 1.5,
       dailyBudgetUsd: 25,
       ...overrides,
@@ -31,6 +33,7 @@ describe('operator status page', () => {
     expect(html).toContain('aria-label="site docs"');
     expect(html).toContain('3 / 3');
     expect(html).toContain('$1.500 / $25.00');
+    expect(html).toMatch(/Tool calls today<\/div><div class="value">7 \(2 failed\)/);
     expect(html).toMatch(/<section class="site over"/);
     expect(html).not.toMatch(/<script/i);
   });
