@@ -19,6 +19,7 @@ import type { SocketFactory } from '../realtime/socket.js';
 import { createTokenCache, type TokenSource } from '../realtime/token-cache.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
+import { acceptBrowserSockets } from './browser-sockets.js';
 import { createRealtimeEndpoint } from './realtime-endpoint.js';
 
 /** ws refuses browser frames above this with 1009; the session's own checks come first (24 000-byte audio). */
@@ -52,7 +53,7 @@ export interface ListeningGateway {
 
 export interface Gateway {
   app: Hono;
-  /** The browser-socket server; pass it to @hono/node-server's serve() as `websocket.server`. */
+  /** The browser-socket server (noServer); listen() routes upgrades to it (browser-sockets.ts). */
   wss: WebSocketServer;
   /** Number of live sessions. */
   readonly sessions: number;
@@ -91,7 +92,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
     observer: deps.observer,
   });
   const app = createApp({
-    realtime: endpoint,
     configLoaded: () => {
       try {
         return deps.getConfig() !== undefined;
@@ -114,9 +114,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     listen({ port = 0, host = '127.0.0.1' } = {}) {
       return new Promise((resolve, reject) => {
-        const server = serveHono({ fetch: app.fetch, port, hostname: host, websocket: { server: wss } }, (info: AddressInfo) =>
-          resolve({ server, port: info.port }),
-        ) as Server;
+        const server = serveHono({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => resolve({ server, port: info.port })) as Server;
+        acceptBrowserSockets(server, wss, endpoint);
         server.once('error', reject);
         servers.push(server);
       });
