@@ -139,12 +139,12 @@ function chargeGc(group: Group, from: GcReading | undefined, to: GcReading | und
 /** Streams one group both ways for `ms`; a measured slice charges the CPU used to the group. */
 async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measured: boolean): Promise<void> {
   const gateway = group.process;
+  const gcFrom = measured && gateway ? await readGc(gateway.pid, gateway.gcFile) : undefined;
   upstream.streamTo(group.name);
   const stopMicrophones = streamMicrophones(group.widgets, group.target, group.recorder);
   const selfFrom = sampleProcess(process.pid);
   const sentFrom = group.recorder.up.sent;
   const gatewayFrom = gateway && !gateway.exited() ? sampleProcess(gateway.pid) : undefined;
-  const gcFrom = readGc(gateway?.gcFile);
   const epochFrom = Date.now();
   await sleep(ms);
   if (measured) {
@@ -165,7 +165,7 @@ async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measu
   upstream.streamTo(undefined);
   await sleep(SLICE_GAP_MS);
   // The probe writes every 100 ms: read after the gap, so the slice's last pauses are in.
-  if (measured) chargeGc(group, gcFrom, readGc(gateway?.gcFile), epochFrom, Date.now());
+  if (measured && gateway) chargeGc(group, gcFrom, await readGc(gateway.pid, gateway.gcFile), epochFrom, Date.now());
 }
 
 function result(group: Group, charged: boolean): RunResult {
