@@ -8,6 +8,7 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { build } from 'esbuild';
 import { micWavPath } from './tests/browser/support/fixtures.mjs';
+import { findChromium } from './tests/support/prereqs.mjs';
 import { startTestServer } from './tests/browser/support/test-server.mjs';
 
 /** Prints "browser: N passed, N failed, N skipped" at exit and writes the counts to WTR_COUNTS_FILE. */
@@ -98,7 +99,7 @@ export default {
     playwrightLauncher({
       product: 'chromium',
       launchOptions: {
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath: findChromium() ?? '/usr/bin/chromium',
         headless: true,
         // No --user-data-dir: playwright's launch() makes a fresh profile and rejects that flag.
         args: [

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { localIndexSchema } from '../gateway/config/schema.js';
+import { nodeRetrievalPorts } from '../gateway/node/retrieval-ports.js';
 import type { Retriever } from '../gateway/retrieval/types.js';
 import { Samples } from './stats.js';
 
@@ -19,7 +20,7 @@ interface Args {
   rounds: number;
 }
 
-type CreateRetriever = (config: unknown, deps: { configDir: string; logger: unknown; watch?: boolean }) => Retriever | Promise<Retriever>;
+type CreateRetriever = (config: unknown, deps: { configDir: string; logger: unknown; watch?: boolean } & ReturnType<typeof nodeRetrievalPorts>) => Retriever | Promise<Retriever>;
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
   // No file watcher: the index is what is measured, and 1 000 watched files would skew it.
-  const retriever = await create(config, { configDir: args.configDir, logger, watch: false });
+  const retriever = await create(config, { configDir: args.configDir, logger, watch: false, ...nodeRetrievalPorts(args.configDir) });
   const created = performance.now();
   // An index may build lazily: the build ends when the first search answers.
   const first = await retriever.search(args.queries[0]);
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
   await retriever.close?.();
   // Second build from the on-disk cache the first one wrote (when the index keeps one).
   const warmStart = performance.now();
-  const again = await create(config, { configDir: args.configDir, logger, watch: false });
+  const again = await create(config, { configDir: args.configDir, logger, watch: false, ...nodeRetrievalPorts(args.configDir) });
   await again.search(args.queries[0]);
   const warmBuildMs = performance.now() - warmStart;
   await again.close?.();

@@ -1,7 +1,7 @@
 /**
  * Compares the local index's ranking engines in one run: the hand-written BM25F index
  * (gateway/retrieval/local/bm25.ts), MiniSearch and Orama, all fed the same chunks of the
- * synthetic corpus (gateway/retrieval/bench-corpus.ts) and the same tokenizer. Reports build
+ * synthetic corpus (bench/corpus.ts) and the same tokenizer. Reports build
  * time, heap, cache size and load time, search latency (wall and CPU) and recall@5 on the demo
  * question set. Searches are interleaved query by query, so machine load hits every engine alike.
  *
@@ -14,7 +14,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { localIndexSchema } from '../gateway/config/schema.js';
 import { createFsSources } from '../gateway/node/fs-sources.js';
-import { buildSyntheticCorpus, syntheticFiles } from '../gateway/retrieval/bench-corpus.js';
+import { buildSyntheticCorpus, syntheticFiles } from './corpus.js';
 import type { Chunk } from '../gateway/retrieval/local/document.js';
 import { buildLocalIndex } from '../gateway/retrieval/local/build.js';
 import type { SourceFiles } from '../gateway/retrieval/local/ports.js';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const top = 5;
   const load0 = loadavg()[0];
   const corpus = buildSyntheticCorpus(sections);
-  const chunks = await chunksOf(syntheticFiles(corpus), '/', { sources: ['docs/**/*.md'] });
+  const chunks = await chunksOf(syntheticFiles(corpus), '/', { sources: ['**/*.md'] });
   const demoDir = fileURLToPath(new URL('../demo/site/', import.meta.url));
   const demoChunks = await chunksOf(createFsSources(), demoDir, { sources: ['./**/*.md'], url_base: '/', url_extension: '.md' });
   const characters = chunks.reduce((sum, chunk) => sum + chunk.content.length + chunk.title.length, 0);

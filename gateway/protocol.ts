@@ -1,6 +1,6 @@
 /**
  * Widget protocol v1: the wire contract between `<voice-rag>` and the gateway
- * (shared/design/PROTOCOL.md). The single source for message types and codes.
+ * (docs/PROTOCOL.md). The single source for message types and codes.
  *
  * The widget imports only types from this module (`import type`); the runtime
  * parts (`CLOSE_CODE`, `parseClientMessage`, limits) are for the gateway and tests.

@@ -1,60 +1,155 @@
 #!/usr/bin/env node
-// Runs every suite (typecheck, build, node tests, browser tests, end-to-end) and ends with one
-// plain "N passed, M failed" line, which CI reads. Exit code is non-zero when anything failed.
-import { spawnSync } from 'node:child_process';
+// Runs every suite (typecheck, build, node tests, browser tests, end-to-end) from one table of
+// stages and ends with one plain "N passed, M failed, K skipped" line, which CI reads. Exit code
+// is non-zero when anything failed. `node tests/run.mjs STAGE…` runs only those stages.
+import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { glob } from 'tinyglobby';
+import { aptInstall, canAptInstall, missingPrerequisites } from './support/prereqs.mjs';
+
+const CI = process.env.CI === 'true' || process.env.CI === '1';
+
+/** Counts from a Vitest JSON report; a file that failed to load has no tests but fails. */
+function vitestCounts(file) {
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  let failed = report.numFailedTests;
+  for (const suite of report.testResults ?? []) if (suite.status === 'failed' && !suite.assertionResults?.length) failed++;
+  return { passed: report.numPassedTests, failed, skipped: report.numPendingTests + report.numTodoTests };
+}
+
+/** Counts from the JSON file web-test-runner.config.mjs writes. */
+const countsFile = (file) => JSON.parse(readFileSync(file, 'utf8'));
+
+/** A Vitest run: a project of vitest.config.ts, or (`config`) a suite with its own config. */
+const vitest = (name, config) => ({
+  command: ['npx', 'vitest', 'run', ...(config ? ['--config', config] : ['--project', name]),
+    '--reporter=default', '--reporter=json', `--outputFile.json=.vitest-${name}.json`],
+  report: `.vitest-${name}.json`,
+  counts: vitestCounts,
+});
+
+/**
+ * The stages. name; command; env; after (stages that must end first); needs (prerequisites
+ * without which the stage is skipped); uses (prerequisites whose tests skip themselves inside the
+ * stage); files (its test files, counted as skipped when the stage is); report + counts (how to
+ * read its pass/fail counts; without them the exit code is one check); alone (runs with nothing
+ * else, for timing-sensitive tests); optional (runs only when named).
+ */
+const STAGES = [
+  { name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },
+  { name: 'build', command: ['npm', 'run', '--silent', 'build'] },
+  { name: 'node', ...vitest('node'), uses: ['redis-server'] },
+  {
+    name: 'browser', command: ['npx', 'web-test-runner'], env: { CI: 'true', WTR_COUNTS_FILE: '.wtr-counts.json' },
+    report: '.wtr-counts.json', counts: countsFile, after: ['build'], needs: ['chromium'], files: 'tests/browser/**/*.test.ts',
+  },
+  { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
+  // npm pack, install into an empty folder, serve: slow (npm install), so CI names it.
+  { name: 'package', ...vitest('package', 'tests/package/vitest.config.ts'), after: ['build'], optional: true, alone: true },
+];
+
+const named = process.argv.slice(2);
+for (const name of named) if (!STAGES.some((stage) => stage.name === name)) {
+  console.error(`run: unknown stage "${name}" (stages: ${STAGES.map((stage) => stage.name).join(', ')})`);
+  process.exit(2);
+}
+const selected = STAGES.filter((stage) => (named.length ? named.includes(stage.name) : !stage.optional));
+const jobs = Math.max(1, Number(process.env.TEST_JOBS) || Math.min(2, cpus().length));
+
+/** Finds what the selected stages need; as root on Debian installs what is missing; else reports it. */
+function checkPrerequisites() {
+  const wanted = [...new Set(selected.flatMap((stage) => [...(stage.needs ?? []), ...(stage.uses ?? [])]))];
+  let missing = missingPrerequisites(wanted);
+  if (missing.length && canAptInstall()) {
+    const packages = missing.flatMap((entry) => entry.debian).join(' ');
+    console.log(`▶ installing missing prerequisites with apt-get: ${packages}`);
+    aptInstall(missing);
+    missing = missingPrerequisites(wanted);
+  }
+  for (const entry of missing) console.log(`missing prerequisite: ${entry.name}: install with \`${entry.install}\``);
+  return new Set(missing.map((entry) => entry.name));
+}
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const skippedNames = [];
+const timings = [];
+
+/** Runs one stage with its output buffered, then prints it whole. */
+function runStage(stage) {
+  if (stage.report) rmSync(stage.report, { force: true });
+  const started = Date.now();
+  console.log(`▶ ${stage.name}: ${stage.command.join(' ')}`);
+  return new Promise((resolve) => {
+    const child = spawn(stage.command[0], stage.command.slice(1), {
+      env: { ...process.env, FORCE_COLOR: '0', ...stage.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks = [];
+    child.stdout.on('data', (chunk) => chunks.push(chunk));
+    child.stderr.on('data', (chunk) => chunks.push(chunk));
+    child.on('error', (error) => chunks.push(Buffer.from(`${error.message}\n`)));
+    child.on('close', (code) => {
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      process.stdout.write(`\n━━━ ${stage.name} (${seconds} s, exit ${code}) ━━━\n${Buffer.concat(chunks).toString()}\n`);
+      timings.push(`${stage.name} ${seconds} s`);
+      let counts;
+      try {
+        counts = stage.counts ? stage.counts(stage.report) : undefined;
+      } catch {
+        counts = { passed: 0, failed: 1, skipped: 0 }; // no report: the stage broke
+      }
+      if (counts) for (const key of Object.keys(totals)) totals[key] += counts[key];
+      if (code !== 0 && (!counts || counts.failed === 0)) totals.failed++;
+      resolve(code === 0);
+    });
+  });
+}
+
+/** Stands in for a stage whose prerequisite is missing: its files count as skipped. */
+async function skipStage(stage, absent) {
+  const files = stage.files ? await glob(stage.files) : [];
+  totals.skipped += files.length;
+  skippedNames.push(`${stage.name} (${files.length} files; no ${absent.join(', ')})`);
+}
+
+const missing = checkPrerequisites();
+if (missing.size && CI) {
+  console.log(`CI: a missing prerequisite is a failure (${[...missing].join(', ')})`);
+  totals.failed += missing.size;
+}
+for (const stage of selected) {
+  const inside = (stage.uses ?? []).filter((name) => missing.has(name));
+  if (inside.length) skippedNames.push(`${stage.name}: the tests that need ${inside.join(', ')}`);
+}
+
+// Schedules the stages: at most `jobs` at once, each after the selected stages it waits for;
+// an `alone` stage runs with nothing beside it.
+const pending = [...selected];
+const running = new Map();
+const done = new Set();
 let ok = true;
-
-function run(label, command, args, env = {}) {
-  console.log(`\n▶ ${label}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-  if (result.status !== 0) ok = false;
-  return result.status === 0;
-}
-
-function addVitest(file) {
-  try {
-    const report = JSON.parse(readFileSync(file, 'utf8'));
-    totals.passed += report.numPassedTests;
-    totals.failed += report.numFailedTests;
-    totals.skipped += report.numPendingTests + report.numTodoTests;
-    // A file that failed to load has no tests but fails the suite.
-    for (const suite of report.testResults ?? []) if (suite.status === 'failed' && !suite.assertionResults?.length) totals.failed++;
-  } catch {
-    totals.failed++;
+while (pending.length || running.size) {
+  const ready = pending.filter((stage) => (stage.after ?? []).every((name) => done.has(name) || !selected.some((s) => s.name === name)));
+  for (const stage of ready) {
+    const busy = running.size;
+    if (busy >= jobs || (stage.alone && busy > 0) || [...running.keys()].some((s) => s.alone)) break;
+    pending.splice(pending.indexOf(stage), 1);
+    const absent = (stage.needs ?? []).filter((name) => missing.has(name));
+    const work = absent.length ? skipStage(stage, absent).then(() => true) : runStage(stage);
+    running.set(stage, work.then((passed) => {
+      ok &&= passed;
+      running.delete(stage);
+      done.add(stage.name);
+    }));
   }
-}
-
-const only = process.argv.slice(2);
-const want = (stage) => only.length === 0 || only.includes(stage);
-
-if (want('typecheck') && !run('typecheck', 'npx', ['tsc', '-p', '.'])) totals.failed++;
-if (want('build') && !run('build', 'npm', ['run', '--silent', 'build'])) totals.failed++;
-
-for (const project of ['node', 'e2e']) {
-  if (!want(project)) continue;
-  const out = `.vitest-${project}.json`;
-  rmSync(out, { force: true });
-  run(`vitest ${project}`, 'npx', ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`]);
-  addVitest(out);
-}
-
-if (want('browser')) {
-  const out = '.wtr-counts.json';
-  rmSync(out, { force: true });
-  run('browser (web-test-runner)', 'npx', ['web-test-runner'], { CI: 'true', WTR_COUNTS_FILE: out });
-  try {
-    const counts = JSON.parse(readFileSync(out, 'utf8'));
-    totals.passed += counts.passed;
-    totals.failed += counts.failed;
-    totals.skipped += counts.skipped;
-  } catch {
-    totals.failed++;
-  }
+  if (running.size) await Promise.race(running.values());
+  else if (pending.length) throw new Error(`stages wait for each other: ${pending.map((s) => s.name).join(', ')}`);
 }
 
 if (totals.failed > 0) ok = false;
-console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+console.log(`\ntimes: ${timings.join(', ')}`);
+if (missing.size) console.log(`missing: ${[...missing].join(', ')}`);
+const skippedText = skippedNames.length ? ` (skipped: ${skippedNames.join('; ')})` : '';
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${skippedText}`);
 process.exit(ok ? 0 : 1);

@@ -8,7 +8,8 @@ import type { Env } from '../config/env.js';
 import { ConfigError, formatIssue } from '../config/issues.js';
 import type { ConfigIssue } from '../config/issues.js';
 import { configJsonSchema } from '../config/json-schema.js';
-import { DEFAULT_CONFIG_PATH, loadConfig } from '../config/load.js';
+import { DEFAULT_CONFIG_PATH } from '../config/load.js';
+import { loadConfig } from '../node/config-file.js';
 
 /** Where the CLI writes and what it reads; tests pass their own. */
 export interface CliIo {
@@ -27,6 +28,8 @@ const processIo: CliIo = {
 export const USAGE = `Usage: voice-rag <command> [options]
 
 Commands:
+  init    [--site ID] [--origin URL] [--docs DIR] [--engine offline|azure] [--force]
+                                       write a starter configuration (voice-rag init --help)
   serve   [--config FILE] [--port N]   start the gateway
   check   [--config FILE]              validate the configuration; print errors and warnings
   index   [--config FILE] [--site ID]  build the local search index of one site or all
@@ -44,6 +47,7 @@ const COMMANDS: readonly Command[] = ['serve', 'check', 'index', 'schema'];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  if (argv[0] === 'init') return (await import('./init.js')).initCommand(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
@@ -97,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     }
     case 'index': {
       const indexCommand = await importCommand<(opts: { configPath: string; site?: string }) => Promise<number>>(
-        '../retrieval/index-command.js', 'indexCommand', io);
+        './index-command.js', 'indexCommand', io);
       if (!indexCommand) return 1;
       return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath } : { configPath, site: values.site }));
     }

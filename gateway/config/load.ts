@@ -1,9 +1,8 @@
 /**
- * Reads a configuration file and returns it validated and frozen, or throws one ConfigError
- * listing every problem.
+ * Turns a configuration file's text into a validated, frozen configuration, or throws one
+ * ConfigError listing every problem. Reading the file is the Node adapter's job
+ * (gateway/node/config-file.ts).
  */
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import type { Env } from './env.js';
 import { ConfigError } from './issues.js';
 import type { ConfigIssue } from './issues.js';
@@ -24,22 +23,21 @@ export interface LoadedConfig {
 /** The file `voice-rag` reads when no `--config` is given. */
 export const DEFAULT_CONFIG_PATH = 'voice-rag.config.yaml';
 
-/** Loads and validates a configuration file; rejects with a ConfigError naming file, line and key path. */
-export async function loadConfig(path: string, env: Env = process.env): Promise<LoadedConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read the file (${String(error)})`;
-    throw new ConfigError([{ severity: 'error', file: path, line: 0, path: '', message: reason }]);
-  }
-  const result = parseConfig(text, { file: path, env });
-  if (!result.ok) throw new ConfigError(result.errors, result.warnings);
-  const file = resolve(path);
-  return { config: result.config, warnings: result.warnings, file, dir: dirname(file) };
+/** Where a configuration text came from: the path as given (for messages) and its absolute form. */
+export interface ConfigOrigin {
+  path: string;
+  file: string;
+  dir: string;
 }
 
-/** Resolves a path written in the config (a glob base, `root`, `cache_dir`) against the config's folder. */
-export function resolveConfigPath(loaded: Pick<LoadedConfig, 'dir'>, path: string): string {
-  return resolve(loaded.dir, path);
+/** Validates a configuration file's text; throws a ConfigError naming file, line and key path. */
+export function configFromText(text: string, origin: ConfigOrigin, env: Env): LoadedConfig {
+  const result = parseConfig(text, { file: origin.path, env });
+  if (!result.ok) throw new ConfigError(result.errors, result.warnings);
+  return { config: result.config, warnings: result.warnings, file: origin.file, dir: origin.dir };
+}
+
+/** The ConfigError for a file that could not be read. */
+export function unreadableConfig(path: string, reason: string): ConfigError {
+  return new ConfigError([{ severity: 'error', file: path, line: 0, path: '', message: reason }]);
 }

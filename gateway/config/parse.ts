@@ -5,7 +5,7 @@
  */
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { checkConfig } from './check.js';
+import { configWarnings } from './warnings.js';
 import { crossCheck } from './cross-check.js';
 import { substituteEnv } from './env.js';
 import type { Env } from './env.js';
@@ -64,7 +64,7 @@ export function parseConfig(text: string, options: ParseOptions): ParseResult {
 
   if (errors.length > 0 || !result.success) return { ok: false, errors: sortIssues(errors), warnings: sortIssues(warnings) };
   const config = deepFreeze(result.data);
-  warnings.push(...checkConfig(config, { file, locate }));
+  warnings.push(...configWarnings(config, { file, locate }));
   return { ok: true, config, warnings: sortIssues(warnings), errors: [] };
 }
 

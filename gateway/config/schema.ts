@@ -1,5 +1,5 @@
 /**
- * The gateway configuration (shared/design/CONFIG.md) as a zod schema: the contract site
+ * The gateway configuration (docs/CONFIG.md) as a zod schema: the contract site
  * owners edit. Keys of CONFIG.md are never renamed; keys this project adds are marked
  * "extension" in their description and documented in docs/CONFIG.md.
  *
@@ -225,6 +225,15 @@ export const sourceSchema = z.union([
   z.strictObject({ urls: z.array(httpUrl).min(1) }),
 ]);
 
+/** The local index's optional vector leg: chunks and queries embedded by a site's Azure OpenAI or OpenAI engine. */
+export const embeddingsSchema = z.strictObject({
+  engine: z.string().min(1).describe('an engine of kind azure-openai or openai (its endpoint and key or Entra ID)'),
+  deployment: z.string().min(1).default('text-embedding-3-small').describe('Azure deployment or OpenAI model name'),
+  dimensions: positiveInt().max(4096).optional().describe('shorter vectors (text-embedding-3 models); default: the model\'s own'),
+  batch_size: positiveInt().max(2048).default(64).describe('chunks per request while building'),
+  timeout_ms: positiveInt().default(1000).describe('query embedding budget; past it the search answers lexically'),
+});
+
 export const localIndexSchema = z.strictObject({
   kind: z.literal('local'),
   sources: z.array(sourceSchema).min(1),
@@ -245,6 +254,7 @@ export const localIndexSchema = z.strictObject({
     .strictObject({ concurrency: positiveInt().max(32).default(4), timeout_ms: positiveInt().default(10_000) })
     .default({ concurrency: 4, timeout_ms: 10_000 })
     .describe('extension: bounds for sitemap/urls sources'),
+  embeddings: embeddingsSchema.optional().describe('extension: optional vector leg, fused with BM25 by reciprocal rank'),
 });
 
 export const retrievalSchema = z.discriminatedUnion('kind', [azureSearchSchema, localIndexSchema]);

@@ -4,9 +4,10 @@
  */
 import type { GatewayConfig } from '../config/schema.js';
 import { dayKey, knownZone } from './day.js';
-import { CONNECTION_SLICE_MS, engineBucket, keys, MINUTE_MS } from './keys.js';
+import { engineBucket } from './buckets.js';
+import { CONNECTION_SLICE_MS, keys, MINUTE_MS } from './keys.js';
 import type { Scope } from './keys.js';
-import type { BucketSpec, Store } from './store.js';
+import type { BucketSpec, Store } from './stores/store.js';
 
 /** Figures shared by an engine and a site. */
 export interface ScopeSnapshot {

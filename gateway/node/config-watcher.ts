@@ -8,7 +8,7 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Env } from '../config/env.js';
 import type { ConfigHolder } from '../config/holder.js';
 import { ConfigError } from '../config/issues.js';
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from './config-file.js';
 
 // Read once at start-up (the listening socket, the limiter store); a reload cannot move them.
 const RESTART_KEYS = ['port', 'host', 'store'] as const;

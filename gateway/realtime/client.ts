@@ -8,7 +8,7 @@ import type { EngineConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import { readAudioDeltaFrame } from './audio-delta-frame.js';
 import { dialectFor, normalizeType, type Dialect } from './dialect.js';
-import { buildUpstreamTarget, type UpstreamTarget } from './endpoint.js';
+import { buildUpstreamTarget, type UpstreamTarget } from './upstream-url.js';
 import { classifyHandshakeFailure } from './handshake-errors.js';
 import type { Logger } from './logger.js';
 import type { SocketFactory, UpstreamSocket } from './socket.js';

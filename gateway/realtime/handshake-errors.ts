@@ -5,7 +5,7 @@
 import { GatewayError } from '../errors.js';
 import type { Logger } from './logger.js';
 import { HandshakeRejectedError } from './socket.js';
-import type { UpstreamTarget } from './endpoint.js';
+import type { UpstreamTarget } from './upstream-url.js';
 
 /** Back-off assumed when a 429 carries no retry header: one Azure evaluation window. */
 export const DEFAULT_RETRY_AFTER_MS = 10_000;

@@ -26,10 +26,20 @@ export const TOOLS = [
     type: 'function',
     name: SEARCH_TOOL,
     description:
-      "Search the website's knowledge base. Returns passages; each starts with its id in square brackets, then its title and text. Use the visitor's question, rephrased as a short search query.",
+      "Search the website's knowledge base. Returns passages; each starts with its id in square brackets, then its title and text. " +
+      "Write `query` as a short search query in the language of the website's documents, even when the visitor speaks another one, " +
+      "and add up to 3 `alternatives`: other phrasings or keywords the documents might use for the same thing (synonyms, product terms).",
     parameters: {
       type: 'object',
-      properties: { query: { type: 'string', description: 'What to look for, as a short search query' } },
+      properties: {
+        query: { type: 'string', description: "What to look for, as a short search query in the documents' language" },
+        alternatives: {
+          type: 'array',
+          items: { type: 'string' },
+          maxItems: 3,
+          description: 'Up to 3 other phrasings or keywords for the same question; searched together with query',
+        },
+      },
       required: ['query'],
       additionalProperties: false,
     },

@@ -3,7 +3,8 @@
  * from the site's `retrieval` config.
  */
 import type { TokenCredential } from '@azure/identity';
-import type { SiteConfig } from '../config/schema.js';
+import type { GatewayConfig, SiteConfig } from '../config/schema.js';
+import { embedderFromConfig } from './embeddings/from-config.js';
 import { createAzureSearchRetriever } from './azure-search.js';
 import { createLocalRetriever } from './local/local-retriever.js';
 import type { BuildStats } from './local/build.js';
@@ -24,10 +25,12 @@ export interface RetrieverDeps {
   credential?: TokenCredential;
   /** For sitemap/urls sources (default: global fetch). */
   fetch?: typeof fetch;
-  /** File access (default: the Node adapter gateway/node/fs-sources.ts). */
+  /** File access (on Node: gateway/node/retrieval-ports.ts); only the local index reads files. */
   files?: SourceFiles;
-  /** Index cache (default: files in `cache_dir`; pass null to build without a cache). */
-  cache?: CacheStore | null;
+  /** Opens the index cache in `cache_dir` (on Node: a folder); left out, the index builds without a cache. */
+  openCache?: (cacheDir: string) => CacheStore;
+  /** The config's engines: `retrieval.embeddings.engine` names one of them. */
+  engines?: GatewayConfig['engines'];
   /** Watch file sources and rebuild on change (default true). */
   watch?: boolean;
   /** Called after a rebuild caused by a source change. */
@@ -39,13 +42,13 @@ export async function createRetriever(retrieval: SiteConfig['retrieval'], deps: 
   if (retrieval.kind === 'azure-search') {
     return createAzureSearchRetriever(retrieval, deps.credential ? { credential: deps.credential } : {});
   }
-  // Loaded lazily so retrieval/ itself never imports node:* (STYLE.md §1).
-  const files = deps.files ?? (await import('../node/fs-sources.js')).createFsSources();
-  let cache = deps.cache ?? undefined;
-  if (deps.cache === undefined) {
-    const { createFsCache } = await import('../node/fs-cache.js');
-    cache = createFsCache(retrieval.cache_dir, deps.configDir);
-  }
+  // The composition root (server/assemble.ts, cli/) passes the machine in: retrieval/ never imports node:*.
+  const files = deps.files;
+  if (!files) throw new Error('retrieval: a local index needs a SourceFiles port (deps.files)');
+  const cache = deps.openCache?.(retrieval.cache_dir);
+  const embedder = retrieval.embeddings
+    ? embedderFromConfig(retrieval.embeddings, deps.engines ?? {}, { ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.credential ? { credential: deps.credential } : {}) })
+    : undefined;
   return createLocalRetriever(retrieval, {
     configDir: deps.configDir,
     logger: deps.logger,
@@ -53,6 +56,7 @@ export async function createRetriever(retrieval: SiteConfig['retrieval'], deps: 
     fetch: deps.fetch ?? globalThis.fetch,
     ...(cache ? { cache } : {}),
     cacheDir: retrieval.cache_dir,
+    ...(embedder ? { embedder } : {}),
     ...(deps.watch !== undefined ? { watch: deps.watch } : {}),
     ...(deps.onRebuilt ? { onRebuilt: deps.onRebuilt } : {}),
   });

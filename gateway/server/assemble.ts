@@ -15,6 +15,7 @@ import { startOfflineEngine, type OfflineEngine } from '../engines/offline/index
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
 import type { Admission } from '../limits/types.js';
 import { createMetrics, type GatewayMetrics } from '../metrics.js';
+import { nodeRetrievalPorts } from '../node/retrieval-ports.js';
 import { createRetriever } from '../retrieval/index.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
@@ -122,9 +123,9 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
 /** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
 async function createRetrievers(holder: ConfigHolder, logger: Logger) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
-  const build = async (siteId: string, site: SiteConfig, dir: string) => {
+  const build = async (siteId: string, site: SiteConfig, { dir, config }: LoadedConfig) => {
     try {
-      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }) });
+      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, ...nodeRetrievalPorts(dir) });
       return retriever;
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
@@ -145,7 +146,7 @@ async function createRetrievers(holder: ConfigHolder, logger: Logger) {
         const previous = bySite.get(siteId);
         if (previous?.key === key) return;
         // The old index keeps answering while the new one builds; it is closed once replaced.
-        const retriever = await build(siteId, site, loaded.dir);
+        const retriever = await build(siteId, site, loaded);
         if (!retriever) return;
         bySite.set(siteId, { key, retriever });
         await previous?.retriever.close?.();

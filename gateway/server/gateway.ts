@@ -91,6 +91,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     upstreamUrls: deps.upstreamUrls ?? {},
     observer: deps.observer,
   });
+  let draining = false;
   const app = createApp({
     configLoaded: () => {
       try {
@@ -99,7 +100,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
         return false;
       }
     },
-    ready: deps.ready,
+    // A draining node is not ready: probes and proxies stop sending it new visitors at once.
+    ready: async () => !draining && (deps.ready ? await deps.ready() : true),
     widgetDir: deps.widgetDir,
     demoDir: deps.demoDir,
     routes: deps.routes,
@@ -121,6 +123,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       });
     },
     async shutdown(drainSeconds) {
+      draining = true;
       endpoint.stopAccepting();
       const seconds = drainSeconds ?? deps.getConfig().server.drain_seconds;
       if (endpoint.sessions.size > 0 && seconds > 0) {

@@ -15,7 +15,7 @@ import type { SocketFactory } from '../realtime/socket.js';
 import type { TokenCache } from '../realtime/token-cache.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
-import { createVisitorSession, type VisitorSession } from '../session/session.js';
+import { createVisitorSession, type VisitorSession } from '../session/visitor-session.js';
 import type { BrowserSocket } from '../session/types.js';
 
 export interface EndpointDeps {

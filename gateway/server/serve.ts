@@ -4,7 +4,7 @@
  * with 1001 `server_shutdown`, then release retrievers, the store and the offline engine).
  */
 import type { GatewayConfig } from '../config/schema.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig } from '../node/config-file.js';
 import { createLogger } from '../log.js';
 import { watchConfig } from '../node/config-watcher.js';
 import { assembleGateway } from './assemble.js';

@@ -9,6 +9,7 @@ import type { CitationSource } from '../protocol.js';
 import type { Logger } from '../realtime/logger.js';
 import { GROUNDING_TOOL, SEARCH_TOOL } from '../realtime/instructions.js';
 import { formatPassagesForModel, SEARCH_UNAVAILABLE } from '../retrieval/format.js';
+import { searchPhrasings } from '../retrieval/fuse.js';
 import type { Passage, Retriever } from '../retrieval/types.js';
 import type { SendToBrowser, SendUpstream } from './types.js';
 
@@ -119,7 +120,10 @@ export function createToolLoop(options: ToolLoopOptions): ToolLoop {
     options.sendToBrowser({ type: 'searching', query });
     const started = clock.now();
     try {
-      const passages = await withTimeout((signal) => retriever.search(query, { top: retrieval.top, signal }));
+      const alternatives = Array.isArray(args?.alternatives)
+        ? args.alternatives.filter((alt): alt is string => typeof alt === 'string').map((alt) => alt.trim().slice(0, 500))
+        : [];
+      const passages = await withTimeout((signal) => searchPhrasings(retriever, query, alternatives, { top: retrieval.top, signal }));
       timed(SEARCH_TOOL, started, true);
       return formatPassagesForModel(passages, retrieval.max_chars);
     } catch (error) {

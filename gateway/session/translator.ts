@@ -4,6 +4,7 @@
  * frames; function-call traffic goes to the tool loop and never to the browser.
  */
 import type { ResponseStatus } from '../protocol.js';
+import { base64ToBytes } from '../realtime/base64.js';
 import type { UpstreamEvent } from '../realtime/client.js';
 import type { Logger } from '../realtime/logger.js';
 import type { ToolLoop } from './tool-loop.js';
@@ -91,7 +92,7 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     const itemId = str(event.item_id) ?? '';
     const delta = str(event.delta);
     if (!delta || turns.isCancelled(responseId)) return;
-    const pcm = Buffer.from(delta, 'base64');
+    const pcm = base64ToBytes(delta);
     turns.audioForwarded(itemId, pcm.byteLength);
     options.sendAudio(pcm);
   };

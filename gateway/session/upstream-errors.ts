@@ -10,8 +10,11 @@ export type UpstreamErrorVerdict = 'benign' | 'retried' | 'fatal';
 // Codes that say the gateway lost a race, not that the session is broken.
 const BENIGN_CODES = new Set(['response_cancel_not_active', 'input_audio_buffer_commit_empty']);
 
-/** Classifies an upstream error; a refused `response.create` is queued again as a side effect. */
-export function classifyUpstreamError(error: Record<string, unknown>, turns: Turns): UpstreamErrorVerdict {
+/**
+ * Settles the turn state an upstream error answers (a refused create is queued again or given
+ * up, a refused truncate is cleared) and says what the error means for the session.
+ */
+export function settleUpstreamError(error: Record<string, unknown>, turns: Turns): UpstreamErrorVerdict {
   const code = typeof error.code === 'string' ? error.code : undefined;
   const eventId = typeof error.event_id === 'string' ? error.event_id : undefined;
   if (code === 'session_expired') return 'fatal';

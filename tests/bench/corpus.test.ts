@@ -31,7 +31,7 @@ describe('synthetic corpus', () => {
     const last = readFileSync(join(dir, 'part-0', 'page-9.md'), 'utf8');
     expect(last.match(/^## /gm)).toHaveLength(5);
     expect(corpus.queries.length).toBeGreaterThan(0);
-    const text = readdirSync(join(dir, 'part-0')).map((f) => readFileSync(join(dir, 'part-0', f), 'utf8')).join(' ');
+    const text = readdirSync(join(dir, 'part-0')).map((f) => readFileSync(join(dir, 'part-0', f), 'utf8')).join(' ').toLowerCase();
     const words = new Set(text.split(/[\s.#]+/));
     for (const query of corpus.queries) for (const word of query.split(' ')) expect(words.has(word)).toBe(true);
   });

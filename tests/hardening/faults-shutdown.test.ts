@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../gateway/clock.js';
 import { createAdmission } from '../../gateway/limits/admission.js';
-import { createMemoryStore } from '../../gateway/limits/memory-store.js';
+import { createMemoryStore } from '../../gateway/limits/stores/memory.js';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
 import { TEST_ORIGIN, testConfig } from '../support/gateway-harness.js';
 import { ScriptedUpstream } from '../support/scripted-upstream.js';

@@ -14,7 +14,7 @@ import { createMetering } from '../../gateway/session/metering.js';
 import { createToolLoop } from '../../gateway/session/tool-loop.js';
 import { createTranslator } from '../../gateway/session/translator.js';
 import { createTurns } from '../../gateway/session/turns.js';
-import { classifyUpstreamError } from '../../gateway/session/upstream-errors.js';
+import { settleUpstreamError } from '../../gateway/session/upstream-errors.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { testConfig } from '../support/gateway-harness.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES } from '../support/memory-retriever.js';
@@ -66,7 +66,7 @@ function harness() {
     turns,
     tools,
     onUsage: metering,
-    onError: (error) => verdicts.push(classifyUpstreamError(error, turns)),
+    onError: (error) => verdicts.push(settleUpstreamError(error, turns)),
     logTranscripts: false,
     logger,
   });

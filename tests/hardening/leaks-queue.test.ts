@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../gateway/clock.js';
 import { createAdmission } from '../../gateway/limits/admission.js';
-import { createMemoryStore } from '../../gateway/limits/memory-store.js';
+import { createMemoryStore } from '../../gateway/limits/stores/memory.js';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
 import { testConfig } from '../support/gateway-harness.js';
 import type { WidgetClient } from '../support/widget-client.js';

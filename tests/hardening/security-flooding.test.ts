@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { systemClock } from '../../gateway/clock.js';
 import { createAdmission } from '../../gateway/limits/admission.js';
-import { createMemoryStore } from '../../gateway/limits/memory-store.js';
+import { createMemoryStore } from '../../gateway/limits/stores/memory.js';
 import { CLOSE_CODE, LIMITS } from '../../gateway/protocol.js';
 import { MAX_BROWSER_FRAME } from '../../gateway/server/gateway.js';
 import { TEST_ORIGIN, testConfig } from '../support/gateway-harness.js';

@@ -2,20 +2,21 @@
  * A throwaway redis-server for tests: its own port, temp dir, no persistence. Stop and start
  * again on the same port to simulate an outage.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const REDIS_SERVER = '/usr/bin/redis-server';
+import { prerequisite } from './prereqs.mjs';
+
+const redis = prerequisite('redis-server');
+/** The redis-server binary on PATH, if there is one. */
+export const REDIS_SERVER: string | undefined = redis.find();
 
 /** Why Redis tests skip, or undefined when the binary is there. */
-export const redisSkipReason: string | undefined =
-  existsSync(REDIS_SERVER) || spawnSync('redis-server', ['--version']).status === 0
-    ? undefined
-    : 'redis-server not installed (apt-get install redis-server)';
+export const redisSkipReason: string | undefined = REDIS_SERVER ? undefined : `redis-server not installed (${redis.install})`;
 
 /** A running test Redis. */
 export interface TestRedis {
@@ -63,7 +64,8 @@ function waitForPort(port: number, timeoutMs: number): Promise<void> {
 export async function startRedis(): Promise<TestRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'voice-rag-redis-'));
   const port = await freePort();
-  const binary = existsSync(REDIS_SERVER) ? REDIS_SERVER : 'redis-server';
+  if (!REDIS_SERVER) throw new Error(redisSkipReason);
+  const binary = REDIS_SERVER;
   let child: ChildProcess | undefined;
 
   const start = async (): Promise<void> => {

@@ -10,7 +10,10 @@ import { parseMarkdown } from './markdown.js';
 import { parseHtml } from './html.js';
 import { docSlug, shortHash } from './page-url.js';
 import { parsePdf, parseText } from './pdf.js';
+import type { Embedder } from '../embeddings/client.js';
+import { embedChunks, type EmbedStats } from './hybrid.js';
 import type { CacheStore } from './ports.js';
+import type { VectorIndex } from './vectors.js';
 import { buildSearchIndex, loadSearchIndex } from './search-index.js';
 import type { SearchIndex } from './search-index.js';
 import { errorMessage, loadSources } from './sources.js';
@@ -27,7 +30,15 @@ export interface BuildStats {
   ms: number;
   fromCache: boolean;
   errors: SourceError[];
+  /** The vector leg, when the site has `embeddings`. */
+  embeddings?: EmbedStats;
 }
+
+/** Progress of a build, for `voice-rag index`: sources read, chunks made, chunks embedded. */
+export type BuildProgress =
+  | { phase: 'read'; done: number; total: number }
+  | { phase: 'chunk'; done: number; total: number; chunks: number }
+  | { phase: 'embed'; done: number; total: number };
 
 /** A built index with what it was built from. */
 export interface BuiltIndex {
@@ -36,12 +47,17 @@ export interface BuiltIndex {
   /** Content hash of the sources and settings; equal keys mean an equal index. */
   key: string;
   watchDirs: string[];
+  /** Chunk vectors, when the site has `embeddings` and embedding worked. */
+  vectors?: VectorIndex;
 }
 
 /** Dependencies of a build: the source ports plus an optional cache and clock. */
 export interface BuildDeps extends SourceDeps {
   cache?: CacheStore;
   now?: () => number;
+  /** Embeds chunks for the vector leg (from `retrieval.embeddings`; left out: BM25 only). */
+  embedder?: Embedder;
+  onProgress?: (progress: BuildProgress) => void;
 }
 
 interface CacheFile {
@@ -61,19 +77,32 @@ export async function buildLocalIndex(config: LocalIndexConfig, deps: BuildDeps)
   // Sites with the same sources and settings share one file; different settings never fight over it.
   const settings = [deps.configDir, config.sources, config.root ?? '', config.chunk, config.url_base ?? '', config.url_extension];
   const cacheName = `local-index-${shortHash(JSON.stringify(settings))}.json`;
-  const finish = (index: SearchIndex, documents: number, fromCache: boolean): BuiltIndex => ({
-    index,
-    key,
-    watchDirs,
-    stats: {
-      documents,
-      chunks: index.size,
-      characters: index.chunks().reduce((sum, chunk) => sum + chunk.content.length, 0),
-      ms: Math.round(now() - started),
-      fromCache,
-      errors,
-    },
-  });
+  const finish = async (index: SearchIndex, documents: number, fromCache: boolean): Promise<BuiltIndex> => {
+    const embedded = deps.embedder && config.embeddings
+      ? await embedChunks(index.chunks(), {
+          embedder: deps.embedder,
+          batchSize: config.embeddings.batch_size,
+          logger: deps.logger,
+          ...(deps.cache ? { cache: deps.cache } : {}),
+          ...(deps.onProgress ? { onProgress: (done: number, total: number) => deps.onProgress?.({ phase: 'embed', done, total }) } : {}),
+        })
+      : undefined;
+    return {
+      index,
+      key,
+      watchDirs,
+      ...(embedded?.vectors ? { vectors: embedded.vectors } : {}),
+      stats: {
+        documents,
+        chunks: index.size,
+        characters: index.chunks().reduce((sum, chunk) => sum + chunk.content.length, 0),
+        ms: Math.round(now() - started),
+        fromCache,
+        errors,
+        ...(embedded ? { embeddings: embedded.stats } : {}),
+      },
+    };
+  };
 
   const cached = await readCache(deps, cacheName, key);
   if (cached) return finish(cached.index, cached.documents, true);
@@ -81,7 +110,8 @@ export async function buildLocalIndex(config: LocalIndexConfig, deps: BuildDeps)
   const chunks: Chunk[] = [];
   const taken = new Set<string>();
   let documents = 0;
-  for (const source of sources) {
+  for (const [position, source] of sources.entries()) {
+    deps.onProgress?.({ phase: 'chunk', done: position, total: sources.length, chunks: chunks.length });
     let parsed: ParsedDocument;
     try {
       parsed = await parseSource(source);
@@ -107,6 +137,7 @@ export async function buildLocalIndex(config: LocalIndexConfig, deps: BuildDeps)
       });
     });
   }
+  deps.onProgress?.({ phase: 'chunk', done: sources.length, total: sources.length, chunks: chunks.length });
   const index = buildSearchIndex(chunks);
   await writeCache(deps, cacheName, { format: INDEX_FORMAT, key, documents, chunks, index: index.toJSON() });
   return finish(index, documents, false);

@@ -9,6 +9,7 @@ import type { Passage, Retriever, SearchOptions } from '../types.js';
 import { buildLocalIndex } from './build.js';
 import type { BuildDeps, BuildStats, BuiltIndex } from './build.js';
 import { kindFromName } from './document.js';
+import { createHybridSearch } from './hybrid.js';
 import { normalizePath } from './page-url.js';
 
 /** Dependencies of the local retriever. */
@@ -35,6 +36,7 @@ export interface LocalRetriever extends Retriever {
 /** Builds the index of one site and returns its retriever. */
 export async function createLocalRetriever(config: LocalIndexConfig, deps: LocalRetrieverDeps): Promise<LocalRetriever> {
   let current: BuiltIndex = await buildLocalIndex(config, deps);
+  const hybrid = deps.embedder && config.embeddings ? createHybridSearch(deps.embedder, config.embeddings.timeout_ms, deps.logger) : undefined;
   deps.logger.info({ ...summary(current.stats) }, 'retrieval: local index ready');
   let closed = false;
   let running: Promise<BuildStats> | undefined;
@@ -91,7 +93,9 @@ export async function createLocalRetriever(config: LocalIndexConfig, deps: Local
       throwIfAborted(options.signal);
       if (!query.trim()) return [];
       const top = Math.max(1, Math.min(options.top ?? config.top, 50));
-      return current.index.search(query.slice(0, MAX_QUERY_CHARS), top);
+      const { index, vectors } = current;
+      const text = query.slice(0, MAX_QUERY_CHARS);
+      return hybrid ? hybrid(index, vectors, text, top, options.signal) : index.search(text, top);
     },
     async resolve(ids: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Passage[]> {
       throwIfAborted(options.signal);
@@ -120,5 +124,6 @@ function summary(stats: BuildStats) {
     ms: stats.ms,
     fromCache: stats.fromCache,
     skipped: stats.errors.length,
+    ...(stats.embeddings ? { embedded: stats.embeddings.embedded, vectorsFromCache: stats.embeddings.fromCache, vectorLeg: !stats.embeddings.error } : {}),
   };
 }

@@ -5,10 +5,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { findChromium } from '../../support/prereqs.mjs';
 import { REPO_ROOT } from './gateway.js';
 
-/** The Chromium binary: env CHROMIUM_PATH, else Debian's. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The Chromium binary: CHROME_PATH, else Debian's, else Playwright's (tests/support/prereqs.mjs). */
+export const CHROMIUM_PATH = findChromium() ?? '/usr/bin/chromium';
 
 /** Where screenshots go (the README names this folder). */
 export const ARTIFACTS_DIR = join(REPO_ROOT, 'test-artifacts', 'e2e');
@@ -21,7 +22,7 @@ export interface LaunchOptions {
 /** Launches headless Chromium with a fake microphone and autoplay allowed. */
 export function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROMIUM_PATH)`);
+    throw new Error(`no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set CHROME_PATH)`);
   }
   const args = [
     '--no-sandbox',

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createConfigHolder, loadConfig } from '../../../gateway/config/index.js';
+import { createConfigHolder } from '../../../gateway/config/index.js';
+import { loadConfig } from '../../../gateway/node/config-file.js';
 import type { LoadedConfig } from '../../../gateway/config/index.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/config/${name}`, import.meta.url));

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../gateway/config/index.js';
+import { ConfigError } from '../../../gateway/config/index.js';
+import { loadConfig } from '../../../gateway/node/config-file.js';
 import type { ConfigIssue } from '../../../gateway/config/index.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/config/${name}`, import.meta.url));

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { connectionBucket } from '../../../gateway/limits/keys.js';
-import { createMemoryStore } from '../../../gateway/limits/memory-store.js';
+import { connectionBucket } from '../../../gateway/limits/buckets.js';
+import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import { FakeClock } from '../../support/fake-clock.js';
 
 describe('connection bucket', () => {

@@ -6,8 +6,8 @@ import { vi } from 'vitest';
 import type { GatewayConfig } from '../../../gateway/config/schema.js';
 import { configSchema } from '../../../gateway/config/schema.js';
 import { createAdmission } from '../../../gateway/limits/admission.js';
-import { createMemoryStore } from '../../../gateway/limits/memory-store.js';
-import type { Store } from '../../../gateway/limits/store.js';
+import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
+import type { Store } from '../../../gateway/limits/stores/store.js';
 import type { Lease } from '../../../gateway/limits/types.js';
 import { FakeClock, flushPromises } from '../../support/fake-clock.js';
 

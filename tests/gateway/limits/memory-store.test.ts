@@ -1,4 +1,4 @@
-import { createMemoryStore } from '../../../gateway/limits/memory-store.js';
+import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { storeCases } from './store.cases.js';
 

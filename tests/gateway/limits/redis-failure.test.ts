@@ -2,12 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { systemClock } from '../../../gateway/clock.js';
 import { GatewayError } from '../../../gateway/errors.js';
 import { createAdmission } from '../../../gateway/limits/admission.js';
-import { createStore } from '../../../gateway/limits/create-store.js';
-import type { Store } from '../../../gateway/limits/store.js';
+import { createStore } from '../../../gateway/limits/stores/create.js';
+import { createFailoverStore } from '../../../gateway/limits/stores/failover.js';
+import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import type { Lease } from '../../../gateway/limits/types.js';
 import { redisSkipReason, startRedis } from '../../support/redis.js';
 import type { TestRedis } from '../../support/redis.js';
 import { makeConfig } from './harness.js';
+import { unreachableStore } from './store-fixtures.js';
 
 const config = makeConfig({
   engines: { aoai: { connections_per_minute: 600, window_seconds: 1 } },
@@ -128,20 +130,7 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
 
 describe('failover store', () => {
   it('keeps closed-mode errors as upstream_unavailable for admission, with no fallback', async () => {
-    const failing = new Proxy({} as Store, {
-      get: (_, property) => {
-        if (property === 'kind') return 'redis';
-        if (property === 'healthy') return () => true;
-        if (property === 'onHealthChange') return () => () => {};
-        if (property === 'close') return async () => {};
-        return async () => {
-          const { StoreUnavailableError } = await import('../../../gateway/limits/store.js');
-          throw new StoreUnavailableError('down');
-        };
-      },
-    });
-    const { createFailoverStore } = await import('../../../gateway/limits/failover-store.js');
-    const { createMemoryStore } = await import('../../../gateway/limits/memory-store.js');
+    const failing = unreachableStore();
     const logger = { info: vi.fn(), warn: vi.fn() };
     const store = createFailoverStore({ primary: failing, fallback: createMemoryStore(systemClock), onFailure: 'closed', clock: systemClock, logger });
     const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });

@@ -1,11 +1,15 @@
+/** The Redis store, alone and behind the failover store, through the shared store suite on a single Redis. */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../../gateway/clock.js';
-import { createRedisStore } from '../../../gateway/limits/redis-store.js';
-import type { BucketSpec } from '../../../gateway/limits/store.js';
+import { createFailoverStore } from '../../../gateway/limits/stores/failover.js';
+import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
+import { createRedisStore } from '../../../gateway/limits/stores/redis.js';
+import type { BucketSpec } from '../../../gateway/limits/stores/store.js';
 import { redisSkipReason, startRedis } from '../../support/redis.js';
 import type { TestRedis } from '../../support/redis.js';
 import { storeCases } from './store.cases.js';
+import { realClockFixture } from './store-fixtures.js';
 
 let server: TestRedis | undefined;
 let prefixCount = 0;
@@ -18,16 +22,14 @@ afterAll(async () => {
   await server?.dispose();
 });
 
+storeCases('redis', async () => realClockFixture(createRedisStore({ url: server!.url, keyPrefix: prefix() })), redisSkipReason);
+
 storeCases(
-  'redis',
+  'failover over redis',
   async () => {
-    const store = createRedisStore({ url: server!.url, keyPrefix: prefix() });
-    return {
-      store,
-      now: () => systemClock.now(),
-      pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      dispose: () => store.close(),
-    };
+    const primary = createRedisStore({ url: server!.url, keyPrefix: prefix() });
+    const logger = { info: vi.fn(), warn: vi.fn() };
+    return realClockFixture(createFailoverStore({ primary, fallback: createMemoryStore(systemClock), onFailure: 'closed', clock: systemClock, logger }));
   },
   redisSkipReason,
 );

@@ -3,7 +3,7 @@
  * Durations are short so the real-clock run stays fast.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BucketSpec, Store } from '../../../gateway/limits/store.js';
+import type { BucketSpec, Store } from '../../../gateway/limits/stores/store.js';
 
 /** A store under test and the time it runs on. */
 export interface StoreFixture {

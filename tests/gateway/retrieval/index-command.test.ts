@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexCommand } from '../../../gateway/retrieval/index-command.js';
+import { indexCommand } from '../../../gateway/cli/index-command.js';
 
 const site = (sources: string) => `
     origins: [http://localhost:8787]

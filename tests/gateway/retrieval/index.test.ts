@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retrievalSchema } from '../../../gateway/config/schema.js';
+import { nodeRetrievalPorts } from '../../../gateway/node/retrieval-ports.js';
 import { createRetriever } from '../../../gateway/retrieval/index.js';
 import type { BuildStats } from '../../../gateway/retrieval/index.js';
 import corpus from '../../fixtures/retrieval/corpus.json' with { type: 'json' };
@@ -34,15 +35,20 @@ describe('createRetriever', () => {
 
   it('takes a pino logger', async () => {
     const config = retrievalSchema.parse({ kind: 'local', sources: ['./site/**/*.md'], cache_dir: '.cache/pino' });
-    const retriever = await createRetriever(config, { configDir: dir, logger: pino({ level: 'silent' }), watch: false });
+    const retriever = await createRetriever(config, { configDir: dir, logger: pino({ level: 'silent' }), watch: false, ...nodeRetrievalPorts(dir) });
     expect(await retriever.search('lighthouse')).toHaveLength(1);
+  });
+
+  it('refuses a local index without a file port, so retrieval/ never reaches for node:fs itself', async () => {
+    const config = retrievalSchema.parse({ kind: 'local', sources: ['./site/**/*.md'] });
+    await expect(createRetriever(config, { configDir: dir, logger: quiet })).rejects.toThrow(/SourceFiles port/);
   });
 
   it('builds the local index from files, caches it in cache_dir and rebuilds when a file changes', async () => {
     const config = retrievalSchema.parse({ kind: 'local', sources: ['./site/**/*.md'], url_base: '/docs/', cache_dir: '.cache/idx' });
     let rebuilt!: (stats: BuildStats) => void;
     const done = new Promise<BuildStats>((resolve) => (rebuilt = resolve));
-    const retriever = await createRetriever(config, { configDir: dir, logger: quiet, onRebuilt: (stats) => rebuilt(stats) });
+    const retriever = await createRetriever(config, { configDir: dir, logger: quiet, onRebuilt: (stats) => rebuilt(stats), ...nodeRetrievalPorts(dir) });
     try {
       const [hit] = await retriever.search('lighthouse keeper');
       expect(hit).toMatchObject({ title: 'Home — Welcome', url: '/docs/#welcome' });

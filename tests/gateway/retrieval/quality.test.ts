@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localIndexSchema } from '../../../gateway/config/schema.js';
+import { createFsSources } from '../../../gateway/node/fs-sources.js';
 import { createRetriever } from '../../../gateway/retrieval/index.js';
 import type { Retriever } from '../../../gateway/retrieval/types.js';
 import questions from '../../fixtures/retrieval/questions.json' with { type: 'json' };
@@ -27,7 +28,7 @@ describe('retrieval quality over the demo documents', () => {
   let retriever: Retriever;
   beforeAll(async () => {
     const config = localIndexSchema.parse({ kind: 'local', sources: ['./**/*.md'], url_base: '/', url_extension: '.md', chunk: { size: 800, overlap: 100 } });
-    retriever = await createRetriever(config, { configDir: siteDir, logger: quiet, cache: null, watch: false });
+    retriever = await createRetriever(config, { configDir: siteDir, logger: quiet, files: createFsSources(), watch: false });
   });
   afterAll(async () => {
     await retriever?.close?.();

@@ -80,8 +80,12 @@ describe('shutdown', () => {
     harness = await startHarness();
     const widget = await harness.connect();
     await widget.next('ready');
+    expect((await fetch(`http://127.0.0.1:${harness.port}/readyz`)).status).toBe(200);
     const stopping = harness.gateway.shutdown(30);
     expect(await upgradeStatus(harness.port)).toBe(503);
+    // Not ready while draining, so probes and proxies send new visitors elsewhere; still alive.
+    expect((await fetch(`http://127.0.0.1:${harness.port}/readyz`)).status).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${harness.port}/healthz`)).status).toBe(200);
     widget.close();
     await stopping;
     expect((await widget.closed).code).toBe(1000);

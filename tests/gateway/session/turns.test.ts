@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gaDialect } from '../../../gateway/realtime/dialect.js';
 import { createTurns } from '../../../gateway/session/turns.js';
-import { classifyUpstreamError } from '../../../gateway/session/upstream-errors.js';
+import { settleUpstreamError } from '../../../gateway/session/upstream-errors.js';
 
 describe('turns', () => {
   const recorder = () => {
@@ -93,8 +93,8 @@ describe('turns after a refused create', () => {
     turns.interrupt(500);
     expect(turns.truncatePending()).toBe(true);
     // e.g. "Only model output audio messages can be truncated": no conversation.item.truncated follows.
-    expect(classifyUpstreamError({ code: 'invalid_value', event_id: 'evt_1' }, turns)).toBe('benign');
+    expect(settleUpstreamError({ code: 'invalid_value', event_id: 'evt_1' }, turns)).toBe('benign');
     expect(turns.truncatePending()).toBe(false);
-    expect(classifyUpstreamError({ code: 'server_error', event_id: null }, turns)).toBe('fatal');
+    expect(settleUpstreamError({ code: 'server_error', event_id: null }, turns)).toBe('fatal');
   });
 });

@@ -1,8 +1,9 @@
-import type { Clock } from '../clock.js';
-import type { StoreConfig } from '../config/schema.js';
-import { createFailoverStore } from './failover-store.js';
-import { createMemoryStore } from './memory-store.js';
-import { createRedisStore } from './redis-store.js';
+/** Builds the store the config's `store:` block asks for. */
+import type { Clock } from '../../clock.js';
+import type { StoreConfig } from '../../config/schema.js';
+import { createFailoverStore } from './failover.js';
+import { createMemoryStore } from './memory.js';
+import { createRedisStore } from './redis.js';
 import type { LimitsLogger, Store } from './store.js';
 
 /** The store `store:` in the config asks for: memory, or Redis with a memory fallback per `on_failure`. */

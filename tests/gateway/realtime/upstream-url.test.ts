@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../gateway/config/schema.js';
-import { buildUpstreamTarget, DEFAULT_ENTRA_SCOPE } from '../../../gateway/realtime/endpoint.js';
+import { buildUpstreamTarget, DEFAULT_ENTRA_SCOPE } from '../../../gateway/realtime/upstream-url.js';
 import { normalizeContentType, normalizeType } from '../../../gateway/realtime/dialect.js';
 
 const engineOf = (engine: Record<string, unknown>) =>

@@ -1,7 +1,8 @@
+/** The limits store in Redis, shared by every gateway node: each step one Lua script or one read. */
 import { Redis } from 'ioredis';
-import { bucketLevel } from './memory-store.js';
-import { ACQUIRE_SLOTS, ADD_TO_COUNTER, BLOCK_BUCKET, INCREMENT_BELOW, REFRESH_SLOTS, TAKE_TOKENS } from './redis-scripts.js';
-import { msToFull, StoreUnavailableError } from './store.js';
+import { bucketLevel, msToFull } from './bucket-level.js';
+import { ACQUIRE_SLOTS, ADD_TO_COUNTER, BLOCK_BUCKET, INCREMENT_BELOW, REFRESH_SLOTS, TAKE_TOKENS } from './scripts.js';
+import { StoreUnavailableError } from './store.js';
 import type { BucketSpec, IncrementResult, SlotSpec, SlotsResult, Store, TakeResult } from './store.js';
 
 /** Options of {@link createRedisStore}. */

@@ -2,10 +2,11 @@
  * `voice-rag index`: builds each local site's index (writing the cache that `serve` then
  * loads) and prints what went in and what was skipped.
  */
-import { loadConfig } from '../config/load.js';
+import { loadConfig } from '../node/config-file.js';
 import type { LocalIndexConfig } from '../config/schema.js';
-import { buildLocalIndex } from './local/build.js';
-import type { RetrievalLogger } from './local/ports.js';
+import { nodeRetrievalPorts } from '../node/retrieval-ports.js';
+import { buildLocalIndex } from '../retrieval/local/build.js';
+import type { RetrievalLogger } from '../retrieval/local/ports.js';
 
 /** Options of `voice-rag index`. */
 export interface IndexCommandOptions {
@@ -33,8 +34,7 @@ export async function indexCommand(options: IndexCommandOptions): Promise<number
     out(`error: no site "${options.site}" in ${loaded.file}`);
     return 1;
   }
-  const [{ createFsSources }, { createFsCache }] = await Promise.all([import('../node/fs-sources.js'), import('../node/fs-cache.js')]);
-  const files = createFsSources();
+  const ports = nodeRetrievalPorts(loaded.dir);
   let failed = 0;
   for (const [id, site] of sites) {
     if (site.retrieval.kind !== 'local') {
@@ -45,10 +45,10 @@ export async function indexCommand(options: IndexCommandOptions): Promise<number
     try {
       const built = await buildLocalIndex(config, {
         configDir: loaded.dir,
-        files,
+        files: ports.files,
         fetch: globalThis.fetch,
         logger: quiet,
-        cache: createFsCache(config.cache_dir, loaded.dir),
+        cache: ports.openCache(config.cache_dir),
       });
       const { stats } = built;
       const ok = stats.documents > 0;

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkConfig, loadConfig, parseConfig } from '../../../gateway/config/index.js';
+import { configWarnings, parseConfig } from '../../../gateway/config/index.js';
+import { loadConfig } from '../../../gateway/node/config-file.js';
 import type { ConfigIssue, ParseResult } from '../../../gateway/config/index.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../../fixtures/config/${name}`, import.meta.url));
@@ -32,7 +33,7 @@ function warnings(text: string): ConfigIssue[] {
 
 const budget = '    limits: { connections_per_minute: 3, daily_budget_usd: 5 }';
 
-describe('checkConfig', () => {
+describe('configWarnings', () => {
   it('warns about a budget_time_zone that is not a known IANA zone, and not about a known one', () => {
     const text = (zone: string) => `engines:\n${AZURE}\nsites:\n${site('docs', `    limits: { connections_per_minute: 3, daily_budget_usd: 5, budget_time_zone: ${zone} }`)}`;
     expect(warnings(text('Europe/Berlin'))).toEqual([]);
@@ -93,7 +94,7 @@ describe('checkConfig', () => {
 
   it('returns issues without positions when called on a config alone', async () => {
     const { config } = await loadConfig(fixture('oversubscribed.yaml'), { AZURE_OPENAI_API_KEY: 'k' });
-    expect(checkConfig(config)).toEqual([expect.objectContaining({ file: '', line: 0, path: 'engines.aoai.quota.connections_per_minute' })]);
+    expect(configWarnings(config)).toEqual([expect.objectContaining({ file: '', line: 0, path: 'engines.aoai.quota.connections_per_minute' })]);
   });
 });
 

@@ -1,4 +1,5 @@
-import type { Clock } from '../clock.js';
+/** Wraps the shared store so an outage is decided once, by `on_failure`, and logged once per transition. */
+import type { Clock } from '../../clock.js';
 import { StoreUnavailableError } from './store.js';
 import type { LimitsLogger, Store } from './store.js';
 

@@ -1,7 +1,7 @@
 /**
- * Lua for the Redis store: each script is one atomic step, the same arithmetic as
- * memory-store.ts. Unlimited capacities and limits travel as -1. Multi-key scripts assume one
- * Redis (not Cluster), where any keys may meet in a script.
+ * Lua for the Redis store: each script is one atomic step, the same arithmetic as memory.ts.
+ * Unlimited capacities and limits travel as -1. On Redis Cluster every key of one call must
+ * hash to one slot: the callers' keys share a hash tag (limits/keys.ts).
  */
 
 /**

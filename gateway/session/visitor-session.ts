@@ -9,6 +9,7 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import type { Admission, Lease } from '../limits/types.js';
 import { CLOSE_CODE, checkAudioFrame, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
+import { bytesToBase64 } from '../realtime/base64.js';
 import { greetingInstructions } from '../realtime/instructions.js';
 import type { Logger } from '../realtime/logger.js';
 import type { Retriever } from '../retrieval/types.js';
@@ -22,7 +23,7 @@ import { createTranslator } from './translator.js';
 import { createTurns, type Turns } from './turns.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
 import type { BrowserSocket } from './types.js';
-import { classifyUpstreamError } from './upstream-errors.js';
+import { settleUpstreamError } from './upstream-errors.js';
 
 export interface SessionContext {
   sessionId: string;
@@ -232,7 +233,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         tools,
         onUsage: metering,
         onError: (error) => {
-          const verdict = classifyUpstreamError(error, activeTurns);
+          const verdict = settleUpstreamError(error, activeTurns);
           logger.warn({ upstream_code: error.code, upstream_message: error.message, event_id: error.event_id, verdict }, 'upstream error');
           if (verdict === 'fatal') end(new GatewayError('upstream_error', 'the voice service failed'));
         },
@@ -293,7 +294,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       lastActivity = now;
       // An upstream that stops reading must not make the gateway buffer the visitor's audio without bound.
       if (upstream!.bufferedAmount > maxBuffered) return end(new GatewayError('upstream_error', 'the upstream is not reading'));
-      upstream!.appendAudio(Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength).toString('base64'));
+      upstream!.appendAudio(bytesToBase64(frame));
     },
     handleBrowserClose() {
       browserOpen = false;

@@ -1,6 +1,6 @@
 /**
- * The atomic primitives the limiter needs, implemented once in memory and once in Redis
- * (Lua). Every key a store writes expires, so a shared Redis does not grow.
+ * The limits store's contract: the atomic primitives the limiter needs, implemented in memory
+ * and in Redis (Lua). Every key a store writes expires, so a shared Redis does not grow.
  */
 
 /**
@@ -84,11 +84,4 @@ export class StoreUnavailableError extends Error {
 export interface LimitsLogger {
   info(object: object, message: string): void;
   warn(object: object, message: string): void;
-}
-
-/** Milliseconds a bucket needs to refill from `tokens` to full, for key expiry. */
-export function msToFull(bucket: BucketSpec, tokens: number): number {
-  if (!Number.isFinite(bucket.capacity)) return 0;
-  const refill = Math.ceil((Math.max(0, bucket.capacity - tokens) * 1000) / bucket.refillPerSecond);
-  return Math.max(refill, bucket.windowMs ?? 0);
 }

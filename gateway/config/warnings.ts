@@ -8,7 +8,7 @@ import type { Locator } from './positions.js';
 import type { GatewayConfig } from './schema.js';
 
 /** Where warnings point: the file's name and a path-to-line locator (both optional). */
-export interface CheckOptions {
+export interface WarningOptions {
   file?: string;
   locate?: Locator;
 }
@@ -18,7 +18,7 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const MIN_STATUS_TOKEN_LENGTH = 16;
 
 /** Lists the warnings (and notes) for a validated configuration; never errors. */
-export function checkConfig(config: GatewayConfig, options: CheckOptions = {}): ConfigIssue[] {
+export function configWarnings(config: GatewayConfig, options: WarningOptions = {}): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const add = (severity: ConfigSeverity, path: PropertyKey[], message: string): void => {
     const position = options.locate?.(path) ?? { line: 0, column: undefined };

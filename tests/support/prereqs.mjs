@@ -1,0 +1,90 @@
+// What the test suites need from the machine beyond npm, in one table: how each is found, and
+// the command that installs it. tests/run.mjs and the suites themselves read it.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/** The first executable called `name` on PATH, or undefined. */
+export function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not in this folder
+    }
+  }
+  return undefined;
+}
+
+/** Chromium builds Playwright downloaded (`npx playwright install chromium`), newest first. */
+function playwrightChromiums() {
+  const cache = process.env.PLAYWRIGHT_BROWSERS_PATH ?? join(homedir(), '.cache', 'ms-playwright');
+  let entries;
+  try {
+    entries = readdirSync(cache).filter((entry) => /^chromium-\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+  entries.sort((a, b) => Number(b.split('-')[1]) - Number(a.split('-')[1]));
+  return entries.flatMap((entry) => ['chrome-linux', 'chrome-linux64'].map((dir) => join(cache, entry, dir, 'chrome')));
+}
+
+/** A Chromium: CHROME_PATH (or CHROMIUM_PATH), then Debian's `chromium`, then Playwright's cache. */
+export function findChromium() {
+  const explicit = process.env.CHROME_PATH || process.env.CHROMIUM_PATH;
+  if (explicit) return existsSync(explicit) ? explicit : undefined;
+  return [onPath('chromium'), '/usr/bin/chromium', ...playwrightChromiums()].find((path) => path && existsSync(path));
+}
+
+/**
+ * Every prerequisite: `find()` returns its path or undefined; `debian` names the packages that
+ * provide it; `install` is the line shown when it is missing. Adding one is one entry here.
+ */
+export const PREREQUISITES = [
+  {
+    name: 'chromium',
+    find: findChromium,
+    debian: ['chromium'],
+    install: 'apt-get install chromium (or set CHROME_PATH, or npx playwright install chromium)',
+  },
+  {
+    name: 'redis-server',
+    find: () => onPath('redis-server'),
+    debian: ['redis-server'],
+    install: 'apt-get install redis-server',
+  },
+];
+
+/** The entry called `name`; throws on a name the table does not have. */
+export function prerequisite(name) {
+  const found = PREREQUISITES.find((entry) => entry.name === name);
+  if (!found) throw new Error(`unknown prerequisite "${name}"`);
+  return found;
+}
+
+/** The named prerequisites that cannot be found. */
+export function missingPrerequisites(names) {
+  return names.map(prerequisite).filter((entry) => !entry.find());
+}
+
+/** True when `apt-get` may install packages here: root on a machine that has it. */
+export function canAptInstall() {
+  return process.getuid?.() === 0 && onPath('apt-get') !== undefined && process.env.VOICE_RAG_NO_APT !== '1';
+}
+
+/** Installs the Debian packages of `entries` (quietly); returns false if apt-get failed. */
+export function aptInstall(entries) {
+  const packages = [...new Set(entries.flatMap((entry) => entry.debian))];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    return true;
+  } catch {
+    return false;
+  }
+}
