@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { createConfigHolder, type ConfigHolder, type LoadedConfig } from '../config/index.js';
 import type { GatewayConfig, SiteConfig } from '../config/schema.js';
-import { startOfflineEngine, type OfflineEngine } from '../engines/offline/index.js';
+import type { OfflineEngine } from '../engines/offline/index.js';
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
 import type { Admission } from '../limits/types.js';
 import { createMetrics, type GatewayMetrics } from '../metrics.js';
@@ -58,7 +58,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   const metrics = createMetrics();
   const tally = createTokenTally();
 
-  const store = createStore(loaded.config.store, { logger, clock });
+  const store = await createStore(loaded.config.store, { logger, clock });
   metrics.storeUp(store.healthy());
   const unsubscribeHealth = store.onHealthChange((up) => metrics.storeUp(up));
   const limits = createAdmission({ config, store, clock, logger });
@@ -176,7 +176,8 @@ async function createOfflineEngines(holder: ConfigHolder, logger: Logger) {
   const sync = async (config: GatewayConfig) => {
     const ids = Object.entries(config.engines).filter(([, e]) => e.kind === 'offline').map(([id]) => id);
     if (ids.length === 0) return;
-    engine ??= await startOfflineEngine({ logger: logger.child({ component: 'offline-engine' }) });
+    // The offline engine (VAD, speech synthesizers) loads only when an engine of kind `offline` exists.
+    engine ??= await (await import('../engines/offline/index.js')).startOfflineEngine({ logger: logger.child({ component: 'offline-engine' }) });
     for (const id of ids) urls[id] = engine.url;
   };
   await sync(holder.current().config);
