@@ -13,6 +13,7 @@ import { createConfigHolder, type ConfigHolder, type LoadedConfig } from '../con
 import type { GatewayConfig, SiteConfig } from '../config/schema.js';
 import type { OfflineEngine } from '../engines/offline/index.js';
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
+import type { Store } from '../limits/stores/store.js';
 import type { Admission } from '../limits/types.js';
 import { createMetrics, type GatewayMetrics } from '../metrics.js';
 import { nodeRetrievalPorts } from '../node/retrieval-ports.js';
@@ -47,6 +48,8 @@ export interface AssembleOptions {
   /** Folders of the built widget and demo (default: `dist/widget`, `dist/demo` in the package). */
   widgetDir?: string;
   demoDir?: string;
+  /** The limits store, when it is not the config's own (a worker of `serve --workers`: the primary's). */
+  store?: Store;
 }
 
 /** Creates every part of the gateway from `loaded`; nothing listens yet. */
@@ -58,7 +61,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   const metrics = createMetrics();
   const tally = createTokenTally();
 
-  const store = await createStore(loaded.config.store, { logger, clock });
+  const store = options.store ?? (await createStore(loaded.config.store, { logger, clock }));
   metrics.storeUp(store.healthy());
   const unsubscribeHealth = store.onHealthChange((up) => metrics.storeUp(up));
   const limits = createAdmission({ config, store, clock, logger });

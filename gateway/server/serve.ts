@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import { loadConfig } from '../node/config-file.js';
 import { createLogger } from '../log.js';
 import { watchConfig } from '../node/config-watcher.js';
+import type { Store } from '../limits/stores/store.js';
 import { assembleGateway } from './assemble.js';
 import type { Gateway } from './gateway.js';
 
@@ -20,6 +21,8 @@ export interface ServeOptions {
   handleSignals?: boolean;
   /** Watch the config file and apply valid edits to new sessions (default true). */
   watch?: boolean;
+  /** The limits store to use instead of the config's (a worker of `serve --workers`). */
+  store?: Store;
 }
 
 export interface RunningGateway {
@@ -41,7 +44,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     if (warning.severity === 'warning') logger.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   }
 
-  const assembled = await assembleGateway(loaded, { logger });
+  const assembled = await assembleGateway(loaded, { logger, ...(options.store ? { store: options.store } : {}) });
   const { gateway, holder } = assembled;
   const watcher = options.watch === false ? undefined : watchConfig(options.configPath, holder, logger, { env });
   const { port } = await gateway.listen({
