@@ -36,6 +36,28 @@ export function sampleProcess(pid: number): ProcSample {
   };
 }
 
+/** A process and its children (a cluster primary and its workers), summed. */
+export function sampleTree(pid: number): ProcSample {
+  const own = sampleProcess(pid);
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // No children file (old kernel) or the process ended: its own figures only.
+  }
+  for (const child of children) {
+    try {
+      const sample = sampleProcess(child);
+      own.cpuSeconds += sample.cpuSeconds;
+      own.systemSeconds += sample.systemSeconds;
+      own.rssBytes += sample.rssBytes;
+    } catch {
+      // A worker that just ended.
+    }
+  }
+  return own;
+}
+
 /** CPU use between two samples, in percent of one core (`system`: the kernel part only). */
 export function cpuPercent(from: ProcSample, to: ProcSample, part: 'all' | 'system' = 'all'): number {
   const wall = (to.at - from.at) / 1000;

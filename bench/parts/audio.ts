@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayProcess } from '../gateway-process.js';
-import { readGc, sampleProcess, watchProcess, type GcReading, type ProcUse } from '../proc-stats.js';
+import { readGc, sampleProcess, sampleTree, watchProcess, type GcReading, type ProcUse } from '../proc-stats.js';
 import { createStepRecorder, FLOOR_MODEL, type AudioGroup, type DirectionRecorder, type StepRecorder } from '../recorder.js';
 import { difference, type Summary } from '../stats.js';
 import { waitUntil } from '../timeouts.js';
@@ -57,6 +57,8 @@ export interface AudioStep {
   retriedBecause?: string;
   /** The recorded build of an earlier commit, measured in the same slices (`--baseline`). */
   baseline?: BuildFigures & { run: RunResult; broke?: string };
+  /** This build as `serve --workers N` (`--workers`), measured in the same slices. */
+  workers?: BuildFigures & { run: RunResult; broke?: string };
 }
 
 /** Timing of a step. */
@@ -144,7 +146,8 @@ async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measu
   const stopMicrophones = streamMicrophones(group.widgets, group.target, group.recorder);
   const selfFrom = sampleProcess(process.pid);
   const sentFrom = group.recorder.up.sent;
-  const gatewayFrom = gateway && !gateway.exited() ? sampleProcess(gateway.pid) : undefined;
+  const sample = gateway?.tree ? sampleTree : sampleProcess;
+  const gatewayFrom = gateway && !gateway.exited() ? sample(gateway.pid) : undefined;
   const epochFrom = Date.now();
   await sleep(ms);
   if (measured) {
@@ -153,7 +156,7 @@ async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measu
     group.bench.wallSeconds += (selfTo.at - selfFrom.at) / 1000;
     group.bench.framesSent += group.recorder.up.sent - sentFrom;
     if (gatewayFrom && gateway && !gateway.exited()) {
-      const to = sampleProcess(gateway.pid);
+      const to = sample(gateway.pid);
       group.gateway.cpuSeconds += to.cpuSeconds - gatewayFrom.cpuSeconds;
       group.gateway.systemSeconds += to.systemSeconds - gatewayFrom.systemSeconds;
       group.gateway.wallSeconds += (to.at - gatewayFrom.at) / 1000;
@@ -253,6 +256,12 @@ async function runInterleaved(sessions: number, upstream: BenchUpstream, timing:
 
 /** Gateway CPU and RSS with no session open, over `ms`. */
 export async function measureIdle(gateway: GatewayProcess, ms: number): Promise<IdleBaseline> {
+  if (gateway.tree) {
+    const from = sampleTree(gateway.pid);
+    await sleep(ms);
+    const to = sampleTree(gateway.pid);
+    return { cpuPercent: ((to.cpuSeconds - from.cpuSeconds) / ((to.at - from.at) / 1000)) * 100, rssBytes: to.rssBytes };
+  }
   const watch = watchProcess(gateway.pid);
   await sleep(ms);
   const idle = watch.stop();
@@ -317,13 +326,14 @@ export async function runAudioStep(sessions: number, upstream: BenchUpstream, ti
   const saturated = floorReason(floor);
   if (saturated) step.floorSaturated = `measuring process saturated: ${saturated}`;
   const current = builds.find((build) => build.name === 'gateway');
-  const baseline = builds.find((build) => build.name === 'baseline');
   const run = runs.get('gateway');
-  const baseRun = runs.get('baseline');
-  if (baseline && baseRun) {
-    const base = figures(baseRun, floor, baseline.idle);
-    const broke = breakReason(baseRun, floor, base.addedMs, 'baseline', baseline.process);
-    step.baseline = { run: baseRun, ...base, ...(broke ? { broke } : {}) };
+  for (const name of ['baseline', 'workers'] as const) {
+    const build = builds.find((candidate) => candidate.name === name);
+    const other = runs.get(name);
+    if (!build || !other) continue;
+    const measured = figures(other, floor, build.idle);
+    const broke = breakReason(other, floor, measured.addedMs, name, build.process);
+    step[name] = { run: other, ...measured, ...(broke ? { broke } : {}) };
   }
   if (!run || !current) {
     const lost = lossOrConnectReason(floor, 'floor');
