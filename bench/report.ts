@@ -188,6 +188,10 @@ export function renderReadmeSection(results: BenchResults): string {
   if (results.audio.status === 'ok' && results.audio.value.stoppedBecause) {
     lines.push('', `Load steps stopped: ${results.audio.value.stoppedBecause}.`);
   }
+  lines.push(...idleMemoryLines(results));
+  if (results.audio.status === 'ok') {
+    lines.push(...comparisonTable(results.audio.value, results.setup.baseline), ...workersTable(results.audio.value, results.setup.workers));
+  }
   lines.push('');
   return lines.join('\n');
 }
