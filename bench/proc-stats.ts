@@ -71,6 +71,8 @@ export interface ProcUse {
   systemCpuPercent: number;
   rssBytes: number;
   peakRssBytes: number;
+  /** RSS just before a step's sessions opened (audio steps only). */
+  rssBeforeBytes?: number;
 }
 
 /** Samples a process every `intervalMs` until stopped; returns CPU % over the span and peak RSS. */

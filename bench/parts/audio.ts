@@ -107,13 +107,16 @@ interface Group {
   recorder: StepRecorder;
   problems: Problems;
   bench: { cpuSeconds: number; wallSeconds: number; framesSent: number };
-  gateway: { cpuSeconds: number; systemSeconds: number; wallSeconds: number; rssBytes: number; peakRssBytes: number };
+  gateway: { cpuSeconds: number; systemSeconds: number; wallSeconds: number; rssBytes: number; peakRssBytes: number; rssBeforeBytes?: number };
   gc: { ms: number; count: number; maxPauseMs: number; read: boolean };
 }
 
 async function openGroup(name: AudioGroup, target: WidgetTarget, sessions: number, timing: StepTiming, process?: GatewayProcess): Promise<Group> {
   const recorder = createStepRecorder();
   const problems: Problems = new Map();
+  // RSS just before this step's sessions open: the per-session figure is growth over it, not
+  // over an idle reading taken before other parts grew (and later shrank) the heap.
+  const rssBefore = process && !process.exited() ? (process.tree ? sampleTree : sampleProcess)(process.pid).rssBytes : undefined;
   const widgets = await openFleet(sessions, target, () => recorder, problems, { batch: timing.connectBatch, timeoutMs: 20_000 });
   return {
     name,
@@ -124,7 +127,7 @@ async function openGroup(name: AudioGroup, target: WidgetTarget, sessions: numbe
     recorder,
     problems,
     bench: { cpuSeconds: 0, wallSeconds: 0, framesSent: 0 },
-    gateway: { cpuSeconds: 0, systemSeconds: 0, wallSeconds: 0, rssBytes: Number.NaN, peakRssBytes: 0 },
+    gateway: { cpuSeconds: 0, systemSeconds: 0, wallSeconds: 0, rssBytes: Number.NaN, peakRssBytes: 0, ...(rssBefore === undefined ? {} : { rssBeforeBytes: rssBefore }) },
     gc: { ms: 0, count: 0, maxPauseMs: 0, read: false },
   };
 }
@@ -189,6 +192,7 @@ function result(group: Group, charged: boolean): RunResult {
             systemCpuPercent: percent(use.systemSeconds, use.wallSeconds),
             rssBytes: use.rssBytes,
             peakRssBytes: use.peakRssBytes,
+            ...(use.rssBeforeBytes === undefined ? {} : { rssBeforeBytes: use.rssBeforeBytes }),
           },
           ...(group.gc.read && use.wallSeconds > 0
             ? { gc: { msPerSecond: group.gc.ms / use.wallSeconds, maxPauseMs: group.gc.maxPauseMs, count: group.gc.count } }
@@ -296,7 +300,7 @@ function figures(run: RunResult, floor: RunResult, idle: IdleBaseline | undefine
   if (!run.gateway || !idle) return { addedMs };
   const perSession = {
     cpuPercent: (run.gateway.cpuPercent - idle.cpuPercent) / Math.max(1, run.offeredSessions),
-    rssBytes: (run.gateway.rssBytes - idle.rssBytes) / Math.max(1, run.connected),
+    rssBytes: (run.gateway.rssBytes - (run.gateway.rssBeforeBytes ?? idle.rssBytes)) / Math.max(1, run.connected),
   };
   return { addedMs, perSession };
 }
