@@ -8,9 +8,10 @@ import type { AudioResult } from './results.js';
 const f = (value: number | undefined, digits = 2) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
 
-/** new ÷ baseline, as "0.42×"; "–" when either side is missing or the baseline is not positive. */
+/** new ÷ baseline, as "0.42×"; "–" when either side is missing, negative, or the baseline is zero. */
 export function ratio(current: number | undefined, baseline: number | undefined): string {
-  if (current === undefined || baseline === undefined || !Number.isFinite(current) || !Number.isFinite(baseline) || baseline <= 0) return '–';
+  // A negative figure (RSS that fell during a step) has no meaningful ratio either.
+  if (current === undefined || baseline === undefined || !Number.isFinite(current) || !Number.isFinite(baseline) || baseline <= 0 || current < 0) return '–';
   return `${(current / baseline).toFixed(2)}×`;
 }
 
