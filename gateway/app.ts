@@ -1,7 +1,7 @@
 /**
- * The gateway's HTTP surface (Hono): the widget WebSocket endpoint, health and readiness,
- * the widget's scripts for any origin, and the demo. Upgrade requests are checked before
- * anything is allocated; everything after the upgrade is reported in-band.
+ * The gateway's HTTP surface (Hono): health and readiness, the widget's scripts for any origin,
+ * the demo, and the types of the widget endpoint. WebSocket upgrades never reach Hono: the
+ * server's upgrade listener checks and accepts them (server/browser-sockets.ts).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
