@@ -5,6 +5,7 @@ import type { ChartPoint } from './chart.js';
 import type { AudioStep } from './parts/audio.js';
 import type { BenchResults, Part } from './results.js';
 import { comparisonTable, ratio, workersTable } from './compare.js';
+import { recallTable, vectorLegTable } from './retrieval-tables.js';
 
 const f = (value: number | undefined | null, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
@@ -152,6 +153,8 @@ export function renderMarkdown(results: BenchResults): string {
         `Cold build ${f(r.buildMs, 0)} ms (factory ${f(r.createMs, 0)} ms), rebuild from cache ${f(r.warmBuildMs, 0)} ms; memory +${mb(r.heapBytes)} MB heap, +${mb(r.rssBytes)} MB RSS. ` +
         `Search over ${r.searches} queries: p50 **${f(r.searchMs.p50)} ms**, p99 ${f(r.searchMs.p99)} ms, max ${f(r.searchMs.max)} ms; ${(r.hitRate * 100).toFixed(0)} % returned passages.`,
     );
+    if (r.paraphrase) lines.push('', 'Recall@5 on the paraphrase set (only the lexical modes measure quality; docs/RETRIEVAL.md):', '', ...recallTable(r.paraphrase));
+    if (r.vectorLeg) lines.push('', ...vectorLegTable(r.vectorLeg));
   } else lines.push(unavailable(results.retrieval) as string);
   lines.push('', '## 5. Widget size (gzip -9 of everything a page loads)', '');
   if (results.widget.status === 'ok') {

@@ -10,6 +10,8 @@ import { pino } from 'pino';
 import { localIndexSchema } from '../gateway/config/schema.js';
 import { nodeRetrievalPorts } from '../gateway/node/retrieval-ports.js';
 import type { Retriever } from '../gateway/retrieval/types.js';
+import { measureParaphraseRecall } from './retrieval-quality.js';
+import { measureVectorLeg, VECTOR_SIZES } from './retrieval-vectors.js';
 import { Samples } from './stats.js';
 
 interface Args {
@@ -18,6 +20,8 @@ interface Args {
   cacheDir: string;
   queries: string[];
   rounds: number;
+  /** Quick runs measure the vector leg at 10 000 chunks only. */
+  quick?: boolean;
 }
 
 type CreateRetriever = (config: unknown, deps: { configDir: string; logger: unknown; watch?: boolean } & ReturnType<typeof nodeRetrievalPorts>) => Retriever | Promise<Retriever>;
@@ -92,7 +96,11 @@ async function main(): Promise<void> {
     searchMs: latencies.summary(),
     chunks: stats.chunkCount ?? stats.size ?? (typeof stats.stats === 'function' ? stats.stats() : undefined),
   };
-  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+  // The vector leg and the paraphrase set, after the index above is closed and collected.
+  const sizes = args.quick ? VECTOR_SIZES.filter(([chunks]) => chunks <= 10_000) : VECTOR_SIZES;
+  const vectorLeg = sizes.map(([chunks, dimensions]) => measureVectorLeg(chunks, dimensions));
+  const paraphrase = await measureParaphraseRecall();
+  process.stdout.write(`RESULT ${JSON.stringify({ ...result, vectorLeg, paraphrase })}\n`);
 }
 
 main().then(

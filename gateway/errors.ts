@@ -1,3 +1,4 @@
+/** GatewayError: an error carrying a protocol error code, and the mapping of unknown errors to one. */
 import type { ErrorCode } from './protocol.js';
 
 /**

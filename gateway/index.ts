@@ -1,15 +1,13 @@
 /**
- * The gateway's public API (package export `voice-rag/gateway`).
+ * The gateway's runtime-free core API (package export `voice-rag/gateway`): the Realtime client
+ * and dialects, visitor tokens, pricing and usage, and the protocol. The Node adapters (HTTP
+ * server, `serve`, ws upstream, offline engine) are exported by `voice-rag/gateway/node`.
  */
-export { createApp, MAX_QUERY_CHARS, WIDGET_FILES } from './app.js';
-export type { AppDeps, BrowserHandlers, RealtimeEndpoint, UpgradeRequest } from './app.js';
-export { createGateway, MAX_BROWSER_FRAME } from './server/gateway.js';
-export type { Gateway, GatewayDeps, ListeningGateway } from './server/gateway.js';
-export { serve } from './server/serve.js';
-export type { RunningGateway, ServeOptions } from './server/serve.js';
-export { assembleGateway } from './server/assemble.js';
-export type { AssembledGateway, AssembleOptions } from './server/assemble.js';
-export { createUnlimitedAdmission } from './server/fallbacks.js';
+export { systemClock } from './clock.js';
+export type { Clock, ClockTimer } from './clock.js';
+export { GatewayError } from './errors.js';
+export { silentLogger } from './logger.js';
+export type { Logger } from './logger.js';
 export { connectUpstream, parseUpstreamFrame } from './realtime/client.js';
 export type { ConnectOptions, RealtimeConnection, UpstreamEvent } from './realtime/client.js';
 export { betaDialect, dialectFor, gaDialect, normalizeType } from './realtime/dialect.js';
@@ -21,8 +19,6 @@ export { HandshakeRejectedError } from './realtime/socket.js';
 export type { ConnectRequest, SocketFactory, UpstreamSocket } from './realtime/socket.js';
 export { createTokenCache } from './realtime/token-cache.js';
 export type { TokenCache, TokenSource } from './realtime/token-cache.js';
-export type { Logger } from './realtime/logger.js';
-export { createWsSocketFactory } from './node/ws-upstream.js';
 export { verifyVisitorToken } from './auth/jwt.js';
 export { visitorIdOf } from './auth/visitor.js';
 export { costUsd, DEFAULT_PRICING, pricingFor } from './usage/pricing.js';
@@ -30,5 +26,6 @@ export { usageFromResponse } from './usage/meter.js';
 export { totalTokens } from './usage/types.js';
 export type { TokenUsage } from './usage/types.js';
 export type { SessionObserver } from './session/observer.js';
-export { GatewayError } from './errors.js';
+export { createOfflineSessions, routeTts } from './engines/offline/index.js';
+export type { FrameClassifier, OfflineConnection, OfflineSessionParts, OfflineSessions, Recognizer, SynthesizedAudio, TtsEngine } from './engines/offline/index.js';
 export * from './protocol.js';

@@ -11,7 +11,7 @@
  * Each prints one JSON line: {"speechStartMs", "speechMs", "totalMs"}.
  */
 import { writeFileSync } from 'node:fs';
-import { createEspeakTts } from '../gateway/engines/offline/espeak-tts.js';
+import { createEspeakTts } from '../gateway/node/offline/espeak-tts.js';
 import { resample } from '../gateway/engines/offline/resample.js';
 import { encodeWav } from '../gateway/engines/offline/wav.js';
 

@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { glob } from 'tinyglobby';
-import { aptInstall, canAptInstall, missingPrerequisites } from './support/prereqs.mjs';
+import { delimiter } from 'node:path';
+import { NODE_MAJORS, aptInstall, canAptInstall, missingPrerequisites, nodeBinDir } from './support/prereqs.mjs';
 
 const CI = process.env.CI === 'true' || process.env.CI === '1';
 
@@ -21,20 +22,30 @@ function vitestCounts(file) {
 /** Counts from the JSON file web-test-runner.config.mjs writes. */
 const countsFile = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
-/** A Vitest run: a project of vitest.config.ts, or (`config`) a suite with its own config. */
-const vitest = (name, config) => ({
-  command: ['npx', 'vitest', 'run', ...(config ? ['--config', config] : ['--project', name]),
+/** A Vitest run of a project of vitest.config.ts, or of a suite with its own config file. */
+const vitest = (name, { project = name, config } = {}) => ({
+  command: ['npx', 'vitest', 'run', ...(config ? ['--config', config] : ['--project', project]),
     '--reporter=default', '--reporter=json', `--outputFile.json=.vitest-${name}.json`],
   report: `.vitest-${name}.json`,
   counts: vitestCounts,
 });
+const PACKAGE = { config: 'tests/package/vitest.config.ts' };
+
+/** The node suite and the package test again under another Node major (its binary first on PATH). */
+const underNode = (major) => {
+  const env = { PATH: `${nodeBinDir(major)}${delimiter}${process.env.PATH}` };
+  return [
+    { name: `node@${major}`, ...vitest(`node@${major}`, { project: 'node' }), env, needs: [`node${major}`], uses: ['redis-server'], optional: true, alone: true },
+    { name: `package@${major}`, ...vitest(`package@${major}`, PACKAGE), env, needs: [`node${major}`], after: ['build'], optional: true },
+  ];
+};
 
 /**
  * The stages. name; command; env; after (stages that must end first); needs (prerequisites
  * without which the stage is skipped); uses (prerequisites whose tests skip themselves inside the
  * stage); files (its test files, counted as skipped when the stage is); report + counts (how to
  * read its pass/fail counts; without them the exit code is one check); alone (runs with nothing
- * else, for timing-sensitive tests); optional (runs only when named).
+ * else, for timing-sensitive tests); optional (runs only when named, or with --all as CI does).
  */
 const STAGES = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },
@@ -46,27 +57,38 @@ const STAGES = [
   },
   { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
   // npm pack, install into an empty folder, serve: slow (npm install), so CI names it.
-  { name: 'package', ...vitest('package', 'tests/package/vitest.config.ts'), after: ['build'], optional: true, alone: true },
+  { name: 'package', ...vitest('package', PACKAGE), after: ['build'], optional: true, alone: true },
+  ...NODE_MAJORS.flatMap(underNode),
+  // nginx, Caddy, two gateway nodes, Redis, Chromium; and the Dockerfile's production tree (npm ci).
+  {
+    name: 'topology', ...vitest('topology', 'tests/topology/vitest.config.ts'), after: ['build'], optional: true, alone: true,
+    needs: ['nginx', 'redis-server', 'chromium', 'openssl'], uses: ['caddy'], files: 'tests/topology/**/*.topology.ts',
+  },
 ];
 
-const named = process.argv.slice(2);
+const all = process.argv.includes('--all');
+const named = process.argv.slice(2).filter((arg) => arg !== '--all');
 for (const name of named) if (!STAGES.some((stage) => stage.name === name)) {
   console.error(`run: unknown stage "${name}" (stages: ${STAGES.map((stage) => stage.name).join(', ')})`);
   process.exit(2);
 }
-const selected = STAGES.filter((stage) => (named.length ? named.includes(stage.name) : !stage.optional));
+const selected = STAGES.filter((stage) => (named.length ? named.includes(stage.name) : all || !stage.optional));
 const jobs = Math.max(1, Number(process.env.TEST_JOBS) || Math.min(2, cpus().length));
 
 /** Finds what the selected stages need; as root on Debian installs what is missing; else reports it. */
 function checkPrerequisites() {
   const wanted = [...new Set(selected.flatMap((stage) => [...(stage.needs ?? []), ...(stage.uses ?? [])]))];
   let missing = missingPrerequisites(wanted);
-  if (missing.length && canAptInstall()) {
-    const packages = missing.flatMap((entry) => entry.debian).join(' ');
-    console.log(`▶ installing missing prerequisites with apt-get: ${packages}`);
-    aptInstall(missing);
-    missing = missingPrerequisites(wanted);
+  const debian = missing.filter((entry) => entry.debian);
+  if (debian.length && canAptInstall()) {
+    console.log(`▶ installing missing prerequisites with apt-get: ${debian.flatMap((entry) => entry.debian).join(' ')}`);
+    aptInstall(debian);
   }
+  for (const entry of missing.filter((entry) => entry.provide)) {
+    console.log(`▶ providing ${entry.name}: ${entry.install}`);
+    entry.provide();
+  }
+  missing = missingPrerequisites(wanted);
   for (const entry of missing) console.log(`missing prerequisite: ${entry.name}: install with \`${entry.install}\``);
   return new Set(missing.map((entry) => entry.name));
 }

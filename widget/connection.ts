@@ -10,7 +10,6 @@ const MAX_BUFFERED_BYTES = 48_000;
 
 /** What the connection reports to its owner. */
 export interface ConnectionHandlers {
-  onOpen?(): void;
   onMessage(message: ServerMessage): void;
   onAudio(pcm: ArrayBuffer): void;
   /** The socket closed without `close()` being called (lost, refused, or closed by the gateway). */
@@ -31,17 +30,17 @@ export function buildSocketUrl(gateway: string, site: string, token?: string): s
 
 /** Owns at most one WebSocket; closes it on disconnect. */
 export class ConnectionController implements ReactiveController {
-  private socket: WebSocket | undefined;
-  private readonly handlers: ConnectionHandlers;
+  #socket: WebSocket | undefined;
+  readonly #handlers: ConnectionHandlers;
 
   constructor(host: ReactiveControllerHost, handlers: ConnectionHandlers) {
-    this.handlers = handlers;
+    this.#handlers = handlers;
     host.addController(this);
   }
 
   /** Whether a socket is open. */
   get open(): boolean {
-    return this.socket?.readyState === WebSocket.OPEN;
+    return this.#socket?.readyState === WebSocket.OPEN;
   }
 
   /** Opens a socket to `url`, replacing any previous one. */
@@ -49,44 +48,41 @@ export class ConnectionController implements ReactiveController {
     this.close();
     const socket = new WebSocket(url);
     socket.binaryType = 'arraybuffer';
-    this.socket = socket;
-    socket.onopen = () => {
-      if (this.socket === socket) this.handlers.onOpen?.();
-    };
+    this.#socket = socket;
     socket.onmessage = (event: MessageEvent<string | ArrayBuffer>) => {
-      if (this.socket !== socket) return;
+      if (this.#socket !== socket) return;
       if (typeof event.data !== 'string') {
-        this.handlers.onAudio(event.data);
+        this.#handlers.onAudio(event.data);
         return;
       }
       const message = parseServerMessage(event.data);
-      if (message) this.handlers.onMessage(message);
+      if (message) this.#handlers.onMessage(message);
     };
     socket.onclose = (event) => {
-      if (this.socket !== socket) return;
-      this.socket = undefined;
-      this.handlers.onClose(event.code, event.reason);
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#handlers.onClose(event.code, event.reason);
     };
   }
 
   /** Sends one JSON message; returns false when no socket is open. */
   send(message: ClientMessage): boolean {
     if (!this.open) return false;
-    this.socket!.send(JSON.stringify(message));
+    this.#socket!.send(JSON.stringify(message));
     return true;
   }
 
   /** Sends one binary audio frame unless the socket is closed or backed up. */
   sendAudio(pcm: ArrayBuffer): boolean {
-    if (!this.open || this.socket!.bufferedAmount > MAX_BUFFERED_BYTES) return false;
-    this.socket!.send(pcm);
+    if (!this.open || this.#socket!.bufferedAmount > MAX_BUFFERED_BYTES) return false;
+    this.#socket!.send(pcm);
     return true;
   }
 
   /** Closes the socket on purpose; no `onClose` follows. */
   close(code = 1000): void {
-    const socket = this.socket;
-    this.socket = undefined;
+    const socket = this.#socket;
+    this.#socket = undefined;
     if (socket && socket.readyState <= WebSocket.OPEN) socket.close(code);
   }
 

@@ -21,3 +21,26 @@ export interface Turn {
   final: boolean;
   sources: CitationSource[];
 }
+
+
+/** What `<voice-rag>` shows of its session (`SessionController.view`). */
+export interface SessionView {
+  state: WidgetState;
+  /** A conversation is open or opening. */
+  active: boolean;
+  /** Opened by typing: no microphone. */
+  textOnly: boolean;
+  /** The push-to-talk button is held. */
+  talking: boolean;
+  turns: readonly Turn[];
+  /** The polite live region's text. */
+  announcement: string;
+  /** The shown error; empty when none. */
+  error: string;
+  /** A non-error notice (microphone unavailable, audio paused, session ended). */
+  notice: string;
+  /** Seconds to an automatic retry; 0 when none is scheduled. */
+  countdown: number;
+  /** Seconds of the waiting line announced by `queued`. */
+  queueSeconds: number;
+}

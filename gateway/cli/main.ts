@@ -6,10 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Env } from '../config/env.js';
 import { ConfigError, formatIssue } from '../config/issues.js';
-import type { ConfigIssue } from '../config/issues.js';
 import { configJsonSchema } from '../config/json-schema.js';
 import { DEFAULT_CONFIG_PATH } from '../config/load.js';
-import { loadConfig } from '../node/config-file.js';
+import { check } from './check.js';
 
 /** Where the CLI writes and what it reads; tests pass their own. */
 export interface CliIo {
@@ -33,7 +32,9 @@ Commands:
   serve   [--config FILE] [--port N] [--workers N|auto]
                                        start the gateway (N processes behind one port)
   check   [--config FILE]              validate the configuration; print errors and warnings
-  index   [--config FILE] [--site ID]  build the local search index of one site or all
+  index   [--config FILE] [--site ID] [--push [--dry-run]]
+                                       build the local search index of one site or all;
+                                       --push fills an azure-search site's index from its ingest sources
   schema                               print the JSON Schema of the configuration file
 
 Options:
@@ -60,6 +61,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         port: { type: 'string', short: 'p' },
         workers: { type: 'string', short: 'w' },
         site: { type: 'string', short: 's' },
+        push: { type: 'boolean' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -98,7 +101,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       const { isGatewayWorker, primaryStore } = await import('../node/cluster.js');
       const store = isGatewayWorker() ? primaryStore() : undefined;
       const serve = await importCommand<(opts: { configPath: string; port?: number; store?: unknown }) => Promise<void>>(
-        '../server/serve.js', 'serve', io);
+        './serve.js', 'serve', io);
       if (!serve) return 1;
       return reportConfigError(io, async () => {
         await serve({ configPath, ...(port === undefined ? {} : { port }), ...(store ? { store } : {}) });
@@ -106,10 +109,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       });
     }
     case 'index': {
-      const indexCommand = await importCommand<(opts: { configPath: string; site?: string }) => Promise<number>>(
+      const indexCommand = await importCommand<(opts: { configPath: string; site?: string; push?: boolean; dryRun?: boolean }) => Promise<number>>(
         './index-command.js', 'indexCommand', io);
       if (!indexCommand) return 1;
-      return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath } : { configPath, site: values.site }));
+      const flags = { push: values.push === true, dryRun: values['dry-run'] === true };
+      return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath, ...flags } : { configPath, site: values.site, ...flags }));
     }
   }
 }
@@ -129,24 +133,6 @@ async function serveWorkers(configPath: string, port: number | undefined, value:
   });
 }
 
-async function check(configPath: string, io: CliIo): Promise<number> {
-  const print = (issues: readonly ConfigIssue[]): void => {
-    for (const issue of issues) io.stdout(`${formatIssue(issue)}\n`);
-  };
-  try {
-    const loaded = await loadConfig(configPath, io.env);
-    print(loaded.warnings);
-    const warnings = loaded.warnings.filter((issue) => issue.severity === 'warning').length;
-    io.stdout(`${configPath}: valid (${plural(warnings, 'warning')})\n`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    print([...error.issues, ...error.warnings].sort((a, b) => a.line - b.line));
-    io.stdout(`${configPath}: invalid (${plural(error.issues.length, 'error')}, ${plural(error.warnings.filter((issue) => issue.severity === 'warning').length, 'warning')})\n`);
-    return 1;
-  }
-}
-
 // serve and index load the config themselves; a refused file prints like `check` does.
 async function reportConfigError(io: CliIo, run: () => Promise<number>): Promise<number> {
   try {
@@ -158,16 +144,13 @@ async function reportConfigError(io: CliIo, run: () => Promise<number>): Promise
   }
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
 // The modules behind serve and index are written separately; a variable specifier keeps this
 // file compiling before they exist, and a missing one is a clear message, not a stack trace.
 async function importCommand<F>(relative: string, exportName: string, io: CliIo): Promise<F | undefined> {
   const url = new URL(relative, import.meta.url);
   const specifier: string = url.href;
   const path = fileURLToPath(url).replace(/\.js$/, '');
+  const shown = `gateway/${url.pathname.split('/gateway/').pop()!}`;
   let module: Record<string, unknown>;
   try {
     module = (await import(specifier)) as Record<string, unknown>;
@@ -175,12 +158,12 @@ async function importCommand<F>(relative: string, exportName: string, io: CliIo)
     const code = (error as NodeJS.ErrnoException).code;
     const missing = code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(path);
     if (!missing) throw error;
-    io.stderr(`voice-rag: this build has no ${relative.replace('../', 'gateway/')} yet, so the command is not available\n`);
+    io.stderr(`voice-rag: this build has no ${shown} yet, so the command is not available\n`);
     return undefined;
   }
   const command = module[exportName];
   if (typeof command !== 'function') {
-    io.stderr(`voice-rag: ${relative.replace('../', 'gateway/')} does not export ${exportName}()\n`);
+    io.stderr(`voice-rag: ${shown} does not export ${exportName}()\n`);
     return undefined;
   }
   return command as F;

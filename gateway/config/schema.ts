@@ -79,15 +79,28 @@ export const serverSchema = z
 export const storeSchema = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('memory') }),
-    z.strictObject({
-      kind: z.literal('redis'),
-      url: z.string().min(1).describe('redis:// or rediss:// URL'),
-      on_failure: z
-        .enum(['closed', 'open'])
-        .default('closed')
-        .describe('redis unreachable: "closed" refuses new sessions, "open" admits them on local limits'),
-      key_prefix: z.string().default('voice-rag:').describe('extension: prefix of every Redis key'),
-    }),
+    z
+      .strictObject({
+        kind: z.literal('redis'),
+        url: z.string().min(1).optional().describe('redis:// or rediss:// URL of one Redis (or a primary); or give `cluster`'),
+        cluster: z
+          .array(z.string().regex(/^rediss?:\/\/[^/]/, 'must be a redis:// or rediss:// URL'))
+          .min(1)
+          .optional()
+          .describe('extension: seed node URLs of a Redis Cluster (rediss:// for TLS); instead of `url`'),
+        on_failure: z
+          .enum(['closed', 'open'])
+          .default('closed')
+          .describe('redis unreachable: "closed" refuses new sessions, "open" admits them on local limits'),
+        key_prefix: z
+          .string()
+          .regex(/^[^{}]*$/, 'must not contain { or }: they would change the hash tag of every key on a Redis Cluster')
+          .default('voice-rag:')
+          .describe('extension: prefix of every Redis key'),
+      })
+      .refine((store) => (store.url === undefined) !== (store.cluster === undefined), {
+        message: 'give either url (one Redis) or cluster (Redis Cluster seed URLs), not both',
+      }),
   ])
   .default({ kind: 'memory' });
 
@@ -210,12 +223,17 @@ export const azureSearchSchema = z.strictObject({
       content: z.string().default('content'),
       title: z.string().default('title'),
       url: z.string().optional(),
+      section: z.string().optional().describe('extension: heading of the chunk, written by `voice-rag index --push`'),
     })
     .default({ id: 'id', content: 'content', title: 'title' }),
   filter: z.string().optional().describe('extension: OData filter applied to every search'),
   top: positiveInt().max(50).default(5),
   timeout_ms: positiveInt().default(3000),
   max_chars: positiveInt().default(6000).describe('extension: bound on the passage text handed to the model'),
+  ingest: z
+    .lazy(() => ingestSchema)
+    .optional()
+    .describe('extension: sources that `voice-rag index --push` chunks (as the local index does) and uploads into this index'),
 });
 
 /** One entry of `sources`: a file glob, or a live site fetched over HTTP(S). */
@@ -256,6 +274,9 @@ export const localIndexSchema = z.strictObject({
     .describe('extension: bounds for sitemap/urls sources'),
   embeddings: embeddingsSchema.optional().describe('extension: optional vector leg, fused with BM25 by reciprocal rank'),
 });
+
+/** What `voice-rag index --push` reads into an Azure AI Search index: the local index's source settings. */
+export const ingestSchema = localIndexSchema.omit({ kind: true, top: true, timeout_ms: true, max_chars: true });
 
 export const retrievalSchema = z.discriminatedUnion('kind', [azureSearchSchema, localIndexSchema]);
 

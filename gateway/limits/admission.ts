@@ -16,8 +16,9 @@ import { StoreUnavailableError } from './stores/store.js';
 import type { LimitsLogger, Store } from './stores/store.js';
 import type { Admission, AdmissionRequest, Lease } from './types.js';
 import { checkVisitor } from './visitors.js';
+import { createSharedLine, TICKET_TTL_MS } from './global-line.js';
 import { createWaitingLine } from './waiting-line.js';
-import type { Attempt, WaitingLine } from './waiting-line.js';
+import type { Attempt, WaitOptions } from './waiting-line.js';
 
 export { CONCURRENCY_RETRY_MS } from './concurrency.js';
 
@@ -30,6 +31,8 @@ export interface AdmissionOptions {
   logger: LimitsLogger;
   /** How long a concurrency slot outlives a silent node (refreshed every third of it). @default 60000 */
   leaseTtlMs?: number;
+  /** How long a place in a shared waiting line outlives a silent node. @default 10000 */
+  ticketTtlMs?: number;
 }
 
 /** Retry hint when the limits store is unreachable and `on_failure` is `closed`. */
@@ -43,6 +46,14 @@ export interface LimitsAdmission extends Admission {
   storeHealthy(): boolean;
 }
 
+/** A waiting line of one site on one engine, as admission uses it. */
+interface Line {
+  siteId: string;
+  engineId: string;
+  wait(request: AdmissionRequest, common: Omit<WaitOptions, 'attempt' | 'ahead'>): Promise<void>;
+  length(): number;
+}
+
 interface Limits {
   site: SiteLimits;
   quota: QuotaConfig | undefined;
@@ -52,7 +63,8 @@ interface Limits {
 /** Creates the limiter every session asks before it opens its upstream socket. */
 export function createAdmission(options: AdmissionOptions): LimitsAdmission {
   const { config, store, clock } = options;
-  const lines = new Map<string, WaitingLine & { siteId: string; engineId: string }>();
+  /** Per site and engine: this node's FIFO (memory store), or its view of the line every node shares. */
+  const lines = new Map<string, Line>();
   const nodeId = globalThis.crypto.randomUUID();
   let leaseCount = 0;
   const concurrency = createConcurrency(store, clock, options.leaseTtlMs ?? 60_000);
@@ -66,14 +78,33 @@ export function createAdmission(options: AdmissionOptions): LimitsAdmission {
     return { site, quota: engine.quota, zone: zoneOf(site) };
   }
 
-  function lineFor(siteId: string, engineId: string): WaitingLine {
+  function lineFor(request: AdmissionRequest): Line {
+    const { siteId, engineId } = request;
     const key = `${engineId}\u0000${siteId}`;
-    let line = lines.get(key);
-    if (!line) {
-      line = Object.assign(createWaitingLine(clock), { siteId, engineId });
-      lines.set(key, line);
+    let entry = lines.get(key);
+    if (entry) return entry;
+    if (store.kind === 'memory') {
+      const line = createWaitingLine(clock);
+      entry = { siteId, engineId, wait: (each, common) => line.wait({ ...common, attempt: () => tryTokens(each) }), length: () => line.length };
+    } else {
+      const line = createSharedLine(store, clock, keys.line(engineId, siteId), options.ticketTtlMs ?? TICKET_TTL_MS);
+      entry = {
+        siteId,
+        engineId,
+        wait: (each, common) =>
+          line.wait({
+            ...common,
+            buckets: () => {
+              const limits = limitsOf(siteId, engineId, each);
+              return bucketsOf(siteId, engineId, limits.site, limits.quota);
+            },
+            waitBefore: () => tokensPerMinuteWait(store, engineId, limitsOf(siteId, engineId, each).quota, clock.now()),
+          }),
+        length: () => line.length,
+      };
     }
-    return line;
+    lines.set(key, entry);
+    return entry;
   }
 
   /** One try for a connection token, with the limits in force at the try. */
@@ -106,8 +137,7 @@ export function createAdmission(options: AdmissionOptions): LimitsAdmission {
       await checkBudgets(store, request, limits, now);
       lease = await concurrency.acquire(request, limits, `${nodeId}:${++leaseCount}`, now);
       await checkVisitor(store, siteId, request.visitorId, limits.site.per_visitor_per_minute, now);
-      await lineFor(siteId, engineId).wait({
-        attempt: () => tryTokens(request),
+      await lineFor(request).wait(request, {
         queueMs: limits.site.queue_seconds * 1000,
         intervalMs: tokenIntervalMs(limits.site, limits.quota),
         signal,
@@ -139,7 +169,7 @@ export function createAdmission(options: AdmissionOptions): LimitsAdmission {
         config: current,
         store,
         now: clock.now(),
-        lines: [...lines.values()],
+        lines: [...lines.values()].map((line) => ({ siteId: line.siteId, engineId: line.engineId, length: line.length() })),
         bucketsOf: (siteId, engineId) => bucketsOf(siteId, engineId, current.sites[siteId]!.limits, current.engines[engineId]?.quota),
       });
     },

@@ -26,20 +26,20 @@ export function connectionBucket(key: string, connectionsPerMinute: number, wind
 
 /** The engine's bucket, or an unlimited one (only an upstream 429 can block it) without a quota. */
 export function engineBucket(engineId: string, quota: QuotaConfig | undefined): BucketSpec {
-  const key = keys.bucket('engine', engineId);
+  const key = keys.engineBucket(engineId);
   if (!quota) return { key, capacity: Infinity, refillPerSecond: 1 };
   return connectionBucket(key, quota.connections_per_minute, quota.window_seconds ?? DEFAULT_WINDOW_SECONDS);
 }
 
-/** The site's share, drawn inside the engine's window; undefined when the site has none. */
-export function siteBucket(siteId: string, connectionsPerMinute: number | undefined, quota: QuotaConfig | undefined): BucketSpec | undefined {
-  if (connectionsPerMinute === undefined) return undefined;
-  return connectionBucket(keys.bucket('site', siteId), connectionsPerMinute, quota?.window_seconds ?? DEFAULT_WINDOW_SECONDS);
+/** The site's share of its engine, drawn inside the engine's window; undefined when the site has none. */
+export function siteBucket(siteId: string, engineId: string, site: SiteLimits, quota: QuotaConfig | undefined): BucketSpec | undefined {
+  if (site.connections_per_minute === undefined) return undefined;
+  return connectionBucket(keys.siteBucket(engineId, siteId), site.connections_per_minute, quota?.window_seconds ?? DEFAULT_WINDOW_SECONDS);
 }
 
 /** The buckets a session of this site draws from: the engine's first, then the site's share, if any. */
 export function bucketsOf(siteId: string, engineId: string, site: SiteLimits, quota: QuotaConfig | undefined): BucketSpec[] {
-  const share = siteBucket(siteId, site.connections_per_minute, quota);
+  const share = siteBucket(siteId, engineId, site, quota);
   return share ? [engineBucket(engineId, quota), share] : [engineBucket(engineId, quota)];
 }
 

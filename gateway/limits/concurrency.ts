@@ -54,7 +54,7 @@ export function createConcurrency(store: Store, clock: Clock, leaseTtlMs: number
 
   return {
     async acquire({ siteId, engineId }, limits, holder, now) {
-      const slotKeys = [keys.slots('site', siteId), keys.slots('engine', engineId)];
+      const slotKeys = [keys.siteSlots(engineId, siteId), keys.engineSlots(engineId)];
       const slots = await store.acquireSlots(
         [
           { key: slotKeys[0]!, limit: limits.site.max_concurrent ?? Infinity },

@@ -47,13 +47,21 @@ export interface SnapshotInput {
 
 const SLICES_PER_MINUTE = MINUTE_MS / CONNECTION_SLICE_MS;
 
-async function scopeFigures(input: SnapshotInput, scope: Scope, id: string, bucket: BucketSpec | undefined, day: string): Promise<ScopeSnapshot> {
+/** Where one scope's figures live: its counters' scope and id, its slot set, and its bucket, if any. */
+interface ScopeKeys {
+  scope: Scope;
+  id: string;
+  slots: string;
+  bucket: BucketSpec | undefined;
+}
+
+async function scopeFigures(input: SnapshotInput, { scope, id, slots, bucket }: ScopeKeys, day: string): Promise<ScopeSnapshot> {
   const { store, now } = input;
   const slice = Math.floor(now / CONNECTION_SLICE_MS);
   const connectionKeys = Array.from({ length: SLICES_PER_MINUTE }, (_, index) => keys.connections(scope, id, slice - index));
   const [counters, [concurrent], tokens] = await Promise.all([
     store.readCounters([...connectionKeys, keys.cost(scope, id, day)]),
-    store.countSlots([keys.slots(scope, id)], now),
+    store.countSlots([slots], now),
     bucket ? store.peekTokens([bucket], now) : Promise.resolve([Infinity]),
   ]);
   const queued = input.lines
@@ -75,13 +83,14 @@ export async function createSnapshot(input: SnapshotInput): Promise<LimitsSnapsh
   try {
     for (const [engineId, engine] of Object.entries(config.engines)) {
       const bucket = engine.quota ? engineBucket(engineId, engine.quota) : undefined;
-      const figures = await scopeFigures(input, 'engine', engineId, bucket, dayKey(now, 'UTC'));
+      const figures = await scopeFigures(input, { scope: 'engine', id: engineId, slots: keys.engineSlots(engineId), bucket }, dayKey(now, 'UTC'));
       const [tokensThisMinute] = await store.readCounters([keys.tokens(engineId, Math.floor(now / MINUTE_MS))]);
       snapshot.engines[engineId] = { ...figures, tokensThisMinute: tokensThisMinute ?? 0 };
     }
     for (const [siteId, site] of Object.entries(config.sites)) {
       const bucket = input.bucketsOf(siteId, site.engine)[1];
-      snapshot.sites[siteId] = await scopeFigures(input, 'site', siteId, bucket, dayKey(now, knownZone(site.limits.budget_time_zone)));
+      const scope: ScopeKeys = { scope: 'site', id: siteId, slots: keys.siteSlots(site.engine, siteId), bucket };
+      snapshot.sites[siteId] = await scopeFigures(input, scope, dayKey(now, knownZone(site.limits.budget_time_zone)));
     }
   } catch {
     return { storeHealthy: false, engines: {}, sites: {} };

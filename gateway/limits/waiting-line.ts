@@ -1,7 +1,7 @@
 /**
  * The first-come, first-served wait for connection tokens of one site on one engine, in this
  * process. Only the head asks the store; when it is granted a token, the next one asks at once.
- * With Redis the buckets are global but each node keeps its own line.
+ * With a shared store, global-line.ts puts this line's waiters in the line of every node.
  */
 import type { Clock, ClockTimer } from '../clock.js';
 import { GatewayError } from '../errors.js';
@@ -10,6 +10,8 @@ import { GatewayError } from '../errors.js';
 export interface Attempt {
   ok: boolean;
   waitMs: number;
+  /** Sessions of other nodes still ahead in a shared line: ask again soon, not only once a token is due. */
+  ahead?: number;
 }
 
 /** What {@link WaitingLine.wait} needs from one session. */
@@ -22,6 +24,8 @@ export interface WaitOptions {
   intervalMs: number;
   signal: AbortSignal;
   onQueued(retryInMs: number): void;
+  /** Sessions ahead of this one on every node, when the line is shared; else its place here counts. */
+  ahead?(): number;
 }
 
 /** A FIFO of sessions waiting for the same buckets. */
@@ -43,6 +47,8 @@ interface Waiter {
 
 /** Never answer "retry in 0 ms": the estimate is rough and a retry storm helps no one. */
 const MIN_RETRY_MS = 250;
+/** How often a head with sessions of other nodes before it asks whether its turn has come. */
+export const SHARED_LINE_POLL_MS = 100;
 
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('The visitor left the queue', 'AbortError');
@@ -55,10 +61,10 @@ export function createWaitingLine(clock: Clock): WaitingLine {
   let retryTimer: ClockTimer | undefined;
   let retryAt = 0;
 
-  function estimate(index: number): number {
-    const head = waiters[0];
-    const interval = head?.options.intervalMs ?? 0;
-    return Math.max(MIN_RETRY_MS, Math.round(Math.max(0, retryAt - clock.now()) + index * interval));
+  function estimate(waiter: Waiter): number {
+    const interval = waiters[0]?.options.intervalMs ?? 0;
+    const ahead = waiter.options.ahead?.() ?? Math.max(0, waiters.indexOf(waiter));
+    return Math.max(MIN_RETRY_MS, Math.round(Math.max(0, retryAt - clock.now()) + ahead * interval));
   }
 
   function finish(waiter: Waiter, error?: unknown): void {
@@ -75,7 +81,7 @@ export function createWaitingLine(clock: Clock): WaitingLine {
 
   function timedOut(waiter: Waiter): GatewayError {
     return new GatewayError('rate_limited', 'no connection slot within the queue time', {
-      retryAfterMs: estimate(Math.max(0, waiters.indexOf(waiter))),
+      retryAfterMs: estimate(waiter),
     });
   }
 
@@ -85,7 +91,7 @@ export function createWaitingLine(clock: Clock): WaitingLine {
       if (waiter.deadline <= clock.now()) finish(waiter, timedOut(waiter));
       else if (!waiter.notified) {
         waiter.notified = true;
-        waiter.options.onQueued(estimate(waiters.indexOf(waiter)));
+        waiter.options.onQueued(estimate(waiter));
       }
     }
   }
@@ -113,10 +119,11 @@ export function createWaitingLine(clock: Clock): WaitingLine {
     notifyWaiting();
     if (waiters.length === 0) return;
     if (retryTimer !== undefined) clock.clearTimeout(retryTimer);
+    const delay = result.ahead ? Math.max(SHARED_LINE_POLL_MS, result.waitMs) : result.waitMs;
     retryTimer = clock.setTimeout(() => {
       retryTimer = undefined;
       void pump();
-    }, Math.max(1, result.waitMs));
+    }, Math.max(1, delay));
   }
 
   return {

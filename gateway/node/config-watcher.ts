@@ -9,16 +9,13 @@ import type { Env } from '../config/env.js';
 import type { ConfigHolder } from '../config/holder.js';
 import { ConfigError } from '../config/issues.js';
 import { loadConfig } from './config-file.js';
+import type { Logger } from '../logger.js';
 
 // Read once at start-up (the listening socket, the limiter store); a reload cannot move them.
 const RESTART_KEYS = ['port', 'host', 'store'] as const;
 
-/** The log levels the watcher writes; a pino Logger fits. */
-export interface WatchLogger {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
+/** The log levels the watcher writes: a slice of the gateway's Logger. */
+export type WatchLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Options of watchConfig. */
 export interface WatchConfigOptions {

@@ -1,12 +1,13 @@
 /**
- * Microsoft Entra ID for the upstream: `DefaultAzureCredential`, loaded only when an engine
- * without `api_key` first needs a token (most deployments never load @azure/identity).
+ * Microsoft Entra ID for the upstream and for Azure AI Search: one `DefaultAzureCredential`,
+ * loaded only when an engine or a site without `api_key` first needs a token (most deployments
+ * never load @azure/identity).
  */
-import type { TokenSource } from '../realtime/token-cache.js';
+import type { TokenCredential } from '@azure/identity';
 
-/** A TokenSource backed by a lazily created DefaultAzureCredential. */
-export function createDefaultCredential(): TokenSource {
-  let credential: TokenSource | undefined;
+/** A TokenCredential backed by a lazily created DefaultAzureCredential. */
+export function createDefaultCredential(): TokenCredential {
+  let credential: TokenCredential | undefined;
   return {
     async getToken(scopes, options) {
       if (!credential) {

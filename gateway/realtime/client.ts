@@ -9,8 +9,9 @@ import { GatewayError } from '../errors.js';
 import { readAudioDeltaFrame } from './audio-delta-frame.js';
 import { dialectFor, normalizeType, type Dialect } from './dialect.js';
 import { buildUpstreamTarget, type UpstreamTarget } from './upstream-url.js';
+import { APPEND_AUDIO_PREFIX } from './client-events.js';
 import { classifyHandshakeFailure } from './handshake-errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import type { SocketFactory, UpstreamSocket } from './socket.js';
 import type { TokenCache } from './token-cache.js';
 
@@ -196,7 +197,7 @@ function createConnection(
     },
     appendAudio(base64) {
       // base64 needs no JSON escaping, so the frame is built by concatenation.
-      if (!closed) socket.send(`{"type":"input_audio_buffer.append","audio":"${base64}"}`);
+      if (!closed) socket.send(`${APPEND_AUDIO_PREFIX}${base64}"}`);
     },
     onEvent(listener) {
       eventListener = listener;

@@ -3,7 +3,10 @@
  * and preview/beta. They differ in the session shape and in event and content-type names;
  * everything after `normalizeType` speaks the GA names.
  */
+import type * as Beta from 'openai/resources/beta/realtime/realtime';
+import type * as GA from 'openai/resources/realtime/realtime';
 import type { EngineConfig, SiteConfig, TurnDetectionConfig } from '../config/schema.js';
+import type { ClientEvent } from './client-events.js';
 import { TOOLS, instructionsFor } from './instructions.js';
 
 export type DialectName = 'ga' | 'beta';
@@ -11,9 +14,9 @@ export type DialectName = 'ga' | 'beta';
 export interface Dialect {
   readonly name: DialectName;
   /** The full `session.update` client event for a site. */
-  buildSessionUpdate(site: SiteConfig, engine: EngineConfig): Record<string, unknown>;
+  buildSessionUpdate(site: SiteConfig, engine: EngineConfig): ClientEvent;
   /** `response.cancel`, naming the response where the dialect allows it. */
-  buildCancel(responseId: string | undefined): Record<string, unknown>;
+  buildCancel(responseId: string | undefined): ClientEvent;
 }
 
 /** Voice used when a site sets none (valid in both dialects). */
@@ -44,12 +47,16 @@ export function normalizeContentType(type: unknown): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
-function transcriptionFor(site: SiteConfig): Record<string, unknown> | null {
-  if (!site.transcription) return null;
+/**
+ * The input transcription, or undefined for none: left out rather than `null`, which the
+ * official types do not allow (a new session starts without transcription anyway).
+ */
+function transcriptionFor(site: SiteConfig): GA.AudioTranscription | undefined {
+  if (!site.transcription) return undefined;
   return site.language ? { model: site.transcription.model, language: site.language } : { model: site.transcription.model };
 }
 
-function gaTurnDetection(config: TurnDetectionConfig): Record<string, unknown> | null {
+function gaTurnDetection(config: TurnDetectionConfig): GA.RealtimeAudioInputTurnDetection | null {
   // interrupt_response:false: the gateway cancels and truncates itself at the position the
   // visitor actually heard (barge-in-ga transcript).
   const flags = { create_response: true, interrupt_response: false };
@@ -64,16 +71,24 @@ function gaTurnDetection(config: TurnDetectionConfig): Record<string, unknown> |
 }
 
 /** The server-VAD parameters both dialects share. */
-function serverVad(config: Extract<TurnDetectionConfig, { type: 'server_vad' }>): Record<string, unknown> {
+function serverVad(config: Extract<TurnDetectionConfig, { type: 'server_vad' }>) {
   return {
-    type: 'server_vad',
+    type: 'server_vad' as const,
     threshold: config.threshold,
     prefix_padding_ms: config.prefix_padding_ms,
     silence_duration_ms: config.silence_duration_ms,
   };
 }
 
-function betaTurnDetection(config: TurnDetectionConfig): Record<string, unknown> | null {
+/**
+ * `null` turns detection off (push-to-talk): documented in the beta types' comment, though
+ * the beta type itself leaves null out (docs/PROTOCOL.md, "Upstream differences").
+ */
+type BetaSessionUpdate = Omit<Beta.SessionUpdateEvent, 'session'> & {
+  session: Omit<Beta.SessionUpdateEvent.Session, 'turn_detection'> & { turn_detection?: Beta.SessionUpdateEvent.Session.TurnDetection | null };
+};
+
+function betaTurnDetection(config: TurnDetectionConfig): Beta.SessionUpdateEvent.Session.TurnDetection | null {
   switch (config.type) {
     case 'manual':
       return null;
@@ -85,7 +100,7 @@ function betaTurnDetection(config: TurnDetectionConfig): Record<string, unknown>
   }
 }
 
-const PCM = { type: 'audio/pcm', rate: 24000 } as const;
+const PCM = { type: 'audio/pcm', rate: 24000 } satisfies GA.RealtimeAudioFormats.AudioPCM;
 
 /** The GA dialect (`gpt-realtime`, Azure `/openai/v1/realtime`). */
 export const gaDialect: Dialect = {
@@ -98,17 +113,18 @@ export const gaDialect: Dialect = {
         instructions: instructionsFor(site),
         output_modalities: ['audio'],
         audio: {
-          input: { format: PCM, transcription: transcriptionFor(site), turn_detection: gaTurnDetection(site.turn_detection) },
+          input: { format: PCM, ...optional('transcription', transcriptionFor(site)), turn_detection: gaTurnDetection(site.turn_detection) },
           output: { format: PCM, voice: site.voice ?? DEFAULT_VOICE },
         },
-        tools: TOOLS,
+        tools: [...TOOLS],
         tool_choice: 'auto',
         max_output_tokens: site.max_output_tokens ?? 'inf',
       },
-    };
+    } satisfies GA.SessionUpdateEvent;
   },
   buildCancel(responseId) {
-    return responseId ? { type: 'response.cancel', response_id: responseId } : { type: 'response.cancel' };
+    const cancel = { type: 'response.cancel', ...optional('response_id', responseId) } satisfies GA.ResponseCancelEvent;
+    return cancel;
   },
 };
 
@@ -124,18 +140,23 @@ export const betaDialect: Dialect = {
         voice: site.voice ?? DEFAULT_VOICE,
         input_audio_format: 'pcm16',
         output_audio_format: 'pcm16',
-        input_audio_transcription: transcriptionFor(site),
+        ...optional('input_audio_transcription', transcriptionFor(site)),
         turn_detection: betaTurnDetection(site.turn_detection),
-        tools: TOOLS,
+        tools: [...TOOLS],
         tool_choice: 'auto',
         temperature: 0.8,
         max_response_output_tokens: site.max_output_tokens ?? 'inf',
       },
-    };
+    } satisfies BetaSessionUpdate;
   },
   // 2024-10-01-preview has no response_id on cancel; there is one response at a time anyway.
-  buildCancel: () => ({ type: 'response.cancel' }),
+  buildCancel: () => ({ type: 'response.cancel' }) satisfies Beta.ResponseCancelEvent,
 };
+
+/** `{ [key]: value }`, or nothing when value is undefined (the types have no explicit undefined). */
+export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
 
 /** The dialect object for a name. */
 export function dialectFor(name: DialectName): Dialect {

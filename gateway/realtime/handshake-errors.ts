@@ -3,7 +3,7 @@
  * the operator (realtime/PROTOCOL.md §1.2). The visitor only ever sees `upstream_unavailable`.
  */
 import { GatewayError } from '../errors.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { HandshakeRejectedError } from './socket.js';
 import type { UpstreamTarget } from './upstream-url.js';
 

@@ -18,7 +18,7 @@ export const VECTOR_NEIGHBOURS = 50;
 
 /** Dependencies of the Azure retriever; all optional. */
 export interface AzureSearchDeps {
-  /** Used when the site has no `api_key` (default: DefaultAzureCredential, created lazily). */
+  /** Required when the site has no `api_key`; the gateway passes its one lazy DefaultAzureCredential (gateway/node/entra-credential.ts). */
   credential?: TokenCredential;
   /** Extra client options (tests set `retryOptions`); merged over the defaults. */
   clientOptions?: SearchClientOptions;
@@ -26,7 +26,8 @@ export interface AzureSearchDeps {
 
 /** Creates the Azure AI Search retriever for one site. */
 export async function createAzureSearchRetriever(config: AzureSearchConfig, deps: AzureSearchDeps = {}): Promise<Retriever> {
-  const credential = config.api_key ? new AzureKeyCredential(config.api_key) : (deps.credential ?? (await defaultCredential()));
+  if (!config.api_key && !deps.credential) throw new Error('Azure AI Search without api_key needs a Microsoft Entra ID credential');
+  const credential = config.api_key ? new AzureKeyCredential(config.api_key) : deps.credential!;
   const insecure = new URL(config.endpoint).protocol === 'http:';
   const client = new SearchClient<Doc>(config.endpoint, config.index, credential, {
     // Plain HTTP only ever makes sense against a local test server; https never needs this.
@@ -113,9 +114,4 @@ export async function createAzureSearchRetriever(config: AzureSearchConfig, deps
       // The client holds no sockets or timers between calls.
     },
   };
-}
-
-async function defaultCredential(): Promise<TokenCredential> {
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  return new DefaultAzureCredential();
 }

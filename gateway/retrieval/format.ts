@@ -1,3 +1,4 @@
+/** The text the model gets from the `search` tool: passages, no results, or search unavailable. */
 import type { Passage } from './types.js';
 
 /** Text the model gets when search fails or times out, so it can tell the visitor. */

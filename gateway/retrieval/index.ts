@@ -20,7 +20,7 @@ export interface RetrieverDeps {
   /** Absolute folder of the config file: globs, `root` and `cache_dir` are relative to it. */
   configDir: string;
   logger: RetrievalLogger;
-  /** Azure AI Search without api_key: this credential (default DefaultAzureCredential). */
+  /** Azure AI Search without api_key: this credential (the composition root passes its lazy DefaultAzureCredential). */
   credential?: TokenCredential;
   /** For sitemap/urls sources (default: global fetch). */
   fetch?: typeof fetch;

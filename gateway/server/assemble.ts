@@ -6,16 +6,18 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
+import type { TokenCredential } from '@azure/identity';
 import type { Hono } from 'hono';
-import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock.js';
 import { createConfigHolder, type ConfigHolder, type LoadedConfig } from '../config/index.js';
 import type { GatewayConfig, SiteConfig } from '../config/schema.js';
-import type { OfflineEngine } from '../engines/offline/index.js';
+import type { OfflineEngine } from '../node/offline/engine.js';
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
 import type { Store } from '../limits/stores/store.js';
 import type { Admission } from '../limits/types.js';
-import { createMetrics, type GatewayMetrics } from '../metrics.js';
+import type { Logger } from '../logger.js';
+import { createMetrics, type GatewayMetrics } from './metrics.js';
+import { createDefaultCredential } from '../node/entra-credential.js';
 import { nodeRetrievalPorts } from '../node/retrieval-ports.js';
 import { createRetriever } from '../retrieval/index.js';
 import type { Retriever } from '../retrieval/types.js';
@@ -37,6 +39,8 @@ export interface AssembledGateway {
   holder: ConfigHolder;
   admission: LimitsAdmission;
   metrics: GatewayMetrics;
+  /** Settles when every site's first retriever is built (or has failed); /readyz answers 503 until then. */
+  retrieversReady: Promise<void>;
   /** Stops everything the assembly started (after the gateway has shut down). */
   close(): Promise<void>;
 }
@@ -45,6 +49,8 @@ export interface AssembledGateway {
 export interface AssembleOptions {
   logger: Logger;
   clock?: Clock;
+  /** Entra ID credential for engines and Azure AI Search sites without api_key (default: DefaultAzureCredential, created lazily). */
+  credential?: TokenCredential;
   /** Folders of the built widget and demo (default: `dist/widget`, `dist/demo` in the package). */
   widgetDir?: string;
   demoDir?: string;
@@ -89,7 +95,10 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     },
   };
 
-  const retrievers = await createRetrievers(holder, logger);
+  // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.
+  const credential = options.credential ?? createDefaultCredential();
+  // Indexes build while the gateway already listens: /readyz says 503 until they are all built.
+  const retrievers = createRetrievers(holder, logger, credential);
   const offline = await createOfflineEngines(holder, logger);
 
   const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
@@ -100,10 +109,11 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     getRetriever: (siteId) => retrievers.get(siteId),
     logger,
     clock,
+    credential,
     upstreamUrls: offline.urls,
     widgetDir: options.widgetDir ?? join(root, 'dist', 'widget'),
     demoDir: options.demoDir ?? join(root, 'dist', 'demo'),
-    ready: () => limits.storeHealthy(),
+    ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
     routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
   });
@@ -113,6 +123,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     holder,
     admission: limits,
     metrics,
+    retrieversReady: retrievers.initial,
     async close() {
       history.stop();
       unsubscribeHealth();
@@ -123,12 +134,14 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   };
 }
 
-/** Retrievers by site id; a reload rebuilds only sites whose retrieval settings changed. */
-async function createRetrievers(holder: ConfigHolder, logger: Logger) {
+/** Retrievers by site id, built in the background; a reload rebuilds only sites whose retrieval settings changed. */
+function createRetrievers(holder: ConfigHolder, logger: Logger, credential: TokenCredential) {
   const bySite = new Map<string, { key: string; retriever: Retriever }>();
   const build = async (siteId: string, site: SiteConfig, { dir, config }: LoadedConfig) => {
     try {
-      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, ...nodeRetrievalPorts(dir) });
+      const started = Date.now();
+      const retriever = await createRetriever(site.retrieval, { configDir: dir, logger: logger.child({ site: siteId }), engines: config.engines, credential, ...nodeRetrievalPorts(dir) });
+      logger.info({ site: siteId, kind: site.retrieval.kind, ms: Date.now() - started }, 'retrieval: site index ready');
       return retriever;
     } catch (error) {
       // A site without a retriever still runs: its searches tell the model search is unavailable.
@@ -156,12 +169,24 @@ async function createRetrievers(holder: ConfigHolder, logger: Logger) {
       }),
     );
   };
-  await sync(holder.current());
-  let pending = Promise.resolve();
+  let initialDone = false;
+  const initial = sync(holder.current()).then(
+    () => {
+      initialDone = true;
+      logger.info({ sites: bySite.size }, 'retrieval: every site index is ready');
+    },
+    (error: unknown) => {
+      initialDone = true;
+      logger.error({ err: error }, 'retrievers not started');
+    },
+  );
+  let pending = initial;
   const unsubscribe = holder.onChange((next) => {
     pending = pending.then(() => sync(next)).catch((error: unknown) => logger.error({ err: error }, 'retrievers not updated'));
   });
   return {
+    initial,
+    ready: () => initialDone,
     get: (siteId: string) => bySite.get(siteId)?.retriever,
     async close() {
       unsubscribe();
@@ -180,7 +205,7 @@ async function createOfflineEngines(holder: ConfigHolder, logger: Logger) {
     const ids = Object.entries(config.engines).filter(([, e]) => e.kind === 'offline').map(([id]) => id);
     if (ids.length === 0) return;
     // The offline engine (VAD, speech synthesizers) loads only when an engine of kind `offline` exists.
-    engine ??= await (await import('../engines/offline/index.js')).startOfflineEngine({ logger: logger.child({ component: 'offline-engine' }) });
+    engine ??= await (await import('../node/offline/engine.js')).startOfflineEngine({ logger: logger.child({ component: 'offline-engine' }) });
     for (const id of ids) urls[id] = engine.url;
   };
   await sync(holder.current().config);

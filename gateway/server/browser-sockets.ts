@@ -7,7 +7,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
-import type { RealtimeEndpoint } from '../app.js';
+import type { WidgetEndpoint } from './app.js';
 import type { BrowserSocket } from '../session/types.js';
 
 /** The only path that upgrades. */
@@ -60,7 +60,7 @@ export function corkedBrowserSocket(ws: WebSocket, tcp: Duplex): BrowserSocket {
 }
 
 /** Takes every upgrade request of `server`: the widget endpoint's precheck, then `ws`. */
-export function acceptBrowserSockets(server: Server, wss: WebSocketServer, endpoint: RealtimeEndpoint): void {
+export function acceptBrowserSockets(server: Server, wss: WebSocketServer, endpoint: WidgetEndpoint): void {
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', ignore);
     const url = new URL(request.url ?? '/', 'http://gateway.invalid');

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { serve as serveHono } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
-import { createApp } from '../app.js';
+import { createApp } from './app.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
@@ -16,13 +16,13 @@ import { createDefaultCredential } from '../node/entra-credential.js';
 import { bufferBase64 } from '../node/buffer-base64.js';
 import { createWsSocketFactory } from '../node/ws-upstream.js';
 import { installBase64Codec } from '../realtime/base64.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { SocketFactory } from '../realtime/socket.js';
 import { createTokenCache, type TokenSource } from '../realtime/token-cache.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
 import { acceptBrowserSockets } from './browser-sockets.js';
-import { createRealtimeEndpoint } from './realtime-endpoint.js';
+import { createWidgetEndpoint } from './widget-endpoint.js';
 
 /** ws refuses browser frames above this with 1009; the session's own checks come first (24 000-byte audio). */
 export const MAX_BROWSER_FRAME = 64 * 1024;
@@ -83,7 +83,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   installBase64Codec(bufferBase64);
   const clock = deps.clock ?? systemClock;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_FRAME, perMessageDeflate: false });
-  const endpoint = createRealtimeEndpoint({
+  const endpoint = createWidgetEndpoint({
     getConfig: deps.getConfig,
     admission: deps.admission,
     getRetriever: deps.getRetriever,

@@ -6,7 +6,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
-import type { GatewayMetrics } from '../metrics.js';
+import type { GatewayMetrics } from './metrics.js';
 import type { StatusHistory } from '../status/history.js';
 import { renderStatusPage, STATUS_PAGE_CSP } from '../status/page.js';
 

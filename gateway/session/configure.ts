@@ -7,7 +7,7 @@ import type { Clock } from '../clock.js';
 import type { EngineConfig, SiteConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 
 /**
  * Configures the upstream session. Events other than `session.updated` that arrive meanwhile

@@ -4,7 +4,7 @@
  */
 import type { EngineConfig } from '../config/schema.js';
 import type { Admission } from '../limits/types.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { SessionObserver } from './observer.js';
 import { costUsd, pricingFor } from '../usage/pricing.js';
 import { usageFromResponse } from '../usage/meter.js';

@@ -6,7 +6,8 @@
  */
 import type { Clock } from '../clock.js';
 import type { CitationSource } from '../protocol.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
+import { functionOutputEvent } from '../realtime/client-events.js';
 import { GROUNDING_TOOL, SEARCH_TOOL } from '../realtime/instructions.js';
 import { formatPassagesForModel, SEARCH_UNAVAILABLE } from '../retrieval/format.js';
 import { searchPhrasings } from '../retrieval/fuse.js';
@@ -172,7 +173,7 @@ export function createToolLoop(options: ToolLoopOptions): ToolLoop {
         output = JSON.stringify({ error: `unknown tool "${name.slice(0, 64)}"` });
         state.followUp = true;
       }
-      if (!closed) options.sendUpstream({ type: 'conversation.item.create', item: { type: 'function_call_output', call_id: callId, output } });
+      if (!closed) options.sendUpstream(functionOutputEvent(callId, output));
     } catch (error) {
       logger.error({ err: error, tool: name }, 'tool failed');
     } finally {

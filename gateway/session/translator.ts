@@ -3,10 +3,11 @@
  * design/PROTOCOL.md describes. Audio deltas are base64-decoded and forwarded as binary
  * frames; function-call traffic goes to the tool loop and never to the browser.
  */
+import type * as GA from 'openai/resources/realtime/realtime';
 import type { ResponseStatus } from '../protocol.js';
 import { base64ToBytes } from '../realtime/base64.js';
 import type { UpstreamEvent } from '../realtime/client.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { ToolLoop } from './tool-loop.js';
 import type { Turns } from './turns.js';
 import type { SendToBrowser } from './types.js';
@@ -24,16 +25,25 @@ export interface TranslatorOptions {
   logger: Logger;
 }
 
-type Translate = (event: Record<string, unknown>) => void;
+type ServerEventType = GA.RealtimeServerEvent['type'];
+type ServerEvent<T extends ServerEventType> = Extract<GA.RealtimeServerEvent, { type: T }>;
+type KeysOf<U> = U extends unknown ? keyof U : never;
+/**
+ * An official event (or object) as it arrives off the wire: only the fields its official type
+ * names can be read, and none of them is trusted, so each is checked before use.
+ */
+type Wire<U> = { readonly [K in KeysOf<U>]?: unknown };
+type Translate<T extends ServerEventType> = (event: Wire<ServerEvent<T>>) => void;
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-const obj = (value: unknown): Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+/** Reads an untrusted value as the official object type U (an empty object when it is none). */
+const obj = <U = Record<string, unknown>>(value: unknown): Wire<U> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Wire<U>) : {};
 
 const STATUSES: readonly string[] = ['completed', 'cancelled', 'incomplete', 'failed'];
 
 // Events the gateway knows and has no use for: dropped without a log line.
-const IGNORED = new Set([
+const IGNORED: ReadonlySet<string> = new Set<ServerEventType>([
   'session.created',
   'session.updated',
   'conversation.created',
@@ -55,20 +65,20 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
   const partialTranscripts = new Map<string, string>();
   const typedShown = new Set<string>();
 
-  const userItem: Translate = (event) => {
-    const item = obj(event.item);
+  const userItem: Translate<'conversation.item.added' | 'conversation.item.done'> = (event) => {
+    const item = obj<GA.ConversationItem>(event.item);
     const id = str(item.id);
     if (!id || item.type !== 'message' || item.role !== 'user' || typedShown.has(id)) return;
-    const content = Array.isArray(item.content) ? item.content.map(obj) : [];
+    const content = Array.isArray(item.content) ? item.content.map((part) => obj<GA.RealtimeConversationItemUserMessage.Content>(part)) : [];
     const text = content.filter((part) => part.type === 'input_text').map((part) => str(part.text) ?? '').join('');
     if (!text) return;
     typedShown.add(id);
     send({ type: 'user_transcript', item_id: id, text, final: true });
   };
 
-  const outputItemAdded: Translate = (event) => {
+  const outputItemAdded: Translate<'response.output_item.added'> = (event) => {
     const responseId = str(event.response_id) ?? '';
-    const item = obj(event.item);
+    const item = obj<GA.ConversationItem>(event.item);
     const id = str(item.id);
     if (!id) return;
     if (item.type === 'function_call') {
@@ -80,14 +90,14 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     }
   };
 
-  const outputItemDone: Translate = (event) => {
-    const item = obj(event.item);
+  const outputItemDone: Translate<'response.output_item.done'> = (event) => {
+    const item = obj<GA.ConversationItem>(event.item);
     const callId = str(item.call_id);
     if (item.type !== 'function_call' || !callId) return;
     tools.callReady(str(event.response_id) ?? '', callId, str(item.name), str(item.arguments) ?? '');
   };
 
-  const audioDelta: Translate = (event) => {
+  const audioDelta: Translate<'response.output_audio.delta'> = (event) => {
     const responseId = str(event.response_id) ?? '';
     const itemId = str(event.item_id) ?? '';
     const delta = str(event.delta);
@@ -97,20 +107,19 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     options.sendAudio(pcm);
   };
 
-  const transcriptDelta: Translate = (event) => {
+  const transcriptDelta: Translate<'response.output_audio_transcript.delta' | 'response.output_text.delta'> = (event) => {
     const itemId = str(event.item_id);
     const delta = str(event.delta);
     if (itemId && delta) send({ type: 'assistant_transcript', item_id: itemId, delta });
   };
 
-  const transcriptDone: Translate = (event) => {
-    const itemId = str(event.item_id);
-    const text = str(event.transcript) ?? str(event.text) ?? '';
-    if (itemId) send({ type: 'assistant_transcript_done', item_id: itemId, text });
+  const transcriptDone = (itemId: unknown, text: unknown) => {
+    const id = str(itemId);
+    if (id) send({ type: 'assistant_transcript_done', item_id: id, text: str(text) ?? '' });
   };
 
-  const responseDone: Translate = (event) => {
-    const response = obj(event.response);
+  const responseDone: Translate<'response.done'> = (event) => {
+    const response = obj<GA.RealtimeResponse>(event.response);
     const responseId = str(response.id) ?? '';
     const raw = str(response.status) ?? 'completed';
     const status = (STATUSES.includes(raw) ? raw : 'failed') as ResponseStatus;
@@ -120,7 +129,8 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     tools.responseDone(responseId, status);
   };
 
-  const handlers = new Map<string, Translate>(Object.entries({
+  // Each handler reads the official event of its name; a name the official union lacks does not compile.
+  const typed: { [T in ServerEventType]?: Translate<T> } = {
     'input_audio_buffer.speech_started': () => send({ type: 'speech_started' }),
     'input_audio_buffer.speech_stopped': () => send({ type: 'speech_stopped' }),
     'conversation.item.input_audio_transcription.delta': (event) => {
@@ -150,7 +160,7 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     'conversation.item.added': userItem,
     'conversation.item.done': userItem,
     'response.created': (event) => {
-      const responseId = str(obj(event.response).id) ?? '';
+      const responseId = str(obj<GA.RealtimeResponse>(event.response).id) ?? '';
       turns.responseCreated(responseId);
       send({ type: 'response_started', response_id: responseId });
     },
@@ -163,13 +173,14 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     'response.output_audio.delta': audioDelta,
     'response.output_audio.done': (event) => turns.audioDone(str(event.item_id) ?? ''),
     'response.output_audio_transcript.delta': transcriptDelta,
-    'response.output_audio_transcript.done': transcriptDone,
+    'response.output_audio_transcript.done': (event) => transcriptDone(event.item_id, event.transcript),
     'response.output_text.delta': transcriptDelta,
-    'response.output_text.done': transcriptDone,
+    'response.output_text.done': (event) => transcriptDone(event.item_id, event.text),
     'response.done': responseDone,
     'conversation.item.truncated': () => turns.truncated(),
-    error: (event: Record<string, unknown>) => options.onError(obj(event.error)),
-  } satisfies Record<string, Translate>));
+    error: (event) => options.onError(obj(event.error)),
+  };
+  const handlers = new Map(Object.entries(typed) as Array<[string, (event: Record<string, unknown>) => void]>);
 
   return ({ type, event }) => {
     // A Map: a wire type such as "constructor" must not reach Object.prototype.

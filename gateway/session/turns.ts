@@ -4,6 +4,7 @@
  * bookkeeping that truncation needs.
  */
 import { BYTES_PER_MS } from '../protocol.js';
+import { commitEvent, responseCreateEvent, truncateEvent, userTextEvent } from '../realtime/client-events.js';
 import type { Dialect } from '../realtime/dialect.js';
 import type { SendUpstream } from './types.js';
 
@@ -126,21 +127,18 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
       if (item.done && playedMs >= sentMs) return undefined;
       item.truncated = true;
       const audioEndMs = Math.floor(Math.min(Math.max(playedMs, 0), sentMs));
-      pendingTruncates.push(send({ type: 'conversation.item.truncate', item_id: item.id, content_index: 0, audio_end_ms: audioEndMs }));
+      pendingTruncates.push(send(truncateEvent(item.id, audioEndMs)));
       return { itemId: item.id, audioEndMs };
     },
     pendingTexts: () => queue.filter((events) => events[0]?.type === 'conversation.item.create').length,
     userText(text) {
       cancelLive();
-      queue.push([
-        { type: 'conversation.item.create', item: { type: 'message', role: 'user', content: [{ type: 'input_text', text }] } },
-        { type: 'response.create' },
-      ]);
+      queue.push([userTextEvent(text), responseCreateEvent()]);
       pump();
     },
     commit() {
-      send({ type: 'input_audio_buffer.commit' });
-      queue.push([{ type: 'response.create' }]);
+      send(commitEvent());
+      queue.push([responseCreateEvent()]);
       pump();
     },
     isCancelled: (responseId) => cancelled.has(responseId),

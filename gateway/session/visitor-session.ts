@@ -10,8 +10,9 @@ import type { Admission, Lease } from '../limits/types.js';
 import { CLOSE_CODE, checkAudioFrame, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { bytesToBase64 } from '../realtime/base64.js';
+import { responseCreateEvent } from '../realtime/client-events.js';
 import { greetingInstructions } from '../realtime/instructions.js';
-import type { Logger } from '../realtime/logger.js';
+import type { Logger } from '../logger.js';
 import type { Retriever } from '../retrieval/types.js';
 import { verifyVisitorToken } from '../auth/jwt.js';
 import { visitorIdOf } from '../auth/visitor.js';
@@ -167,7 +168,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       site.limits.max_session_seconds * 1000,
     );
     scheduleIdle();
-    if (site.greeting) turns!.requestResponse([{ type: 'response.create', response: { instructions: greetingInstructions(site.greeting) } }]);
+    if (site.greeting) turns!.requestResponse([responseCreateEvent(greetingInstructions(site.greeting))]);
     send({
       type: 'ready',
       session_id: ctx.sessionId,
@@ -220,7 +221,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         retrieval: site.retrieval,
         sendUpstream,
         sendToBrowser: send,
-        requestResponse: () => activeTurns.requestResponse([{ type: 'response.create' }]),
+        requestResponse: () => activeTurns.requestResponse([responseCreateEvent()]),
         clock,
         logger,
         onToolCall: (tool, seconds, ok) => ctx.observer?.toolCall?.(ctx.siteId, tool, seconds, ok),

@@ -4,7 +4,7 @@
  */
 import type { GatewayConfig } from '../config/schema.js';
 import type { LimitsSnapshot } from '../limits/snapshot.js';
-import type { LimiterReading } from '../metrics.js';
+import type { LimiterReading } from '../server/metrics.js';
 import type { TokenUsage } from '../usage/types.js';
 import { totalTokens } from '../usage/types.js';
 import type { StatusSnapshot } from './types.js';

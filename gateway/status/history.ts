@@ -1,3 +1,4 @@
+/** The operator page's history: status samples taken on a timer into a bounded ring. */
 import type { Clock } from '../clock.js';
 import type { StatusSnapshot } from './types.js';
 

@@ -15,14 +15,14 @@ import { createStore } from '../../gateway/limits/stores/create.js';
 import type { Store } from '../../gateway/limits/stores/store.js';
 import { watchConfig } from '../../gateway/node/config-watcher.js';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
-import { TEST_ORIGIN, testConfig } from '../support/gateway-harness.js';
+import { TEST_ORIGIN, testConfig, startHarness, type Harness } from '../support/gateway-harness.js';
 import { redisSkipReason, startRedis, type TestRedis } from '../support/redis.js';
 import type { ScriptedConnection } from '../support/scripted-upstream.js';
 import { upgradeStatus, type WidgetClient } from '../support/widget-client.js';
 import { typedTurn } from './support/turns.js';
-import { eventually, startTestGateway, within, type TestGateway } from './support/test-gateway.js';
+import { eventually, within } from '../support/wait.js';
 
-let gw: TestGateway | undefined;
+let gw: Harness | undefined;
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
@@ -47,7 +47,7 @@ describe.skipIf(redisSkipReason !== undefined)(`Redis dies and returns${redisSki
       const logger = { info: () => {}, warn: () => {} };
       const store: Store = await createStore({ kind: 'redis', url: redis.url, on_failure: onFailure, key_prefix: `hardening-${onFailure}-${Date.now()}:` }, { logger, clock: systemClock });
       const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
-      gw = await startTestGateway({ config, admission });
+      gw = await startHarness({ config, admission });
       const inFlight = await gw.ready();
       const inFlightUpstream = await gw.upstream.nextConnection();
 
@@ -119,7 +119,7 @@ describe('the configuration file is replaced while the gateway runs', () => {
     const path = join(dir, 'voice-rag.config.yaml');
     writeFileSync(path, configYaml([TEST_ORIGIN]));
     const holder = createConfigHolder(await loadConfig(path, {}));
-    gw = await startTestGateway({ getConfig: () => holder.current().config });
+    gw = await startHarness({ getConfig: () => holder.current().config });
     const watcher = watchConfig(path, holder, gw.logger, { env: {}, debounceMs: 30 });
     try {
       const inFlight = await gw.ready();

@@ -15,10 +15,10 @@ import { systemClock } from '../../gateway/clock.js';
 import { createAdmission } from '../../gateway/limits/admission.js';
 import { createMemoryStore } from '../../gateway/limits/stores/memory.js';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
-import { TEST_ORIGIN, testConfig } from '../support/gateway-harness.js';
+import { TEST_ORIGIN, testConfig, startHarness } from '../support/gateway-harness.js';
 import { ScriptedUpstream } from '../support/scripted-upstream.js';
 import { upgradeStatus, WidgetClient } from '../support/widget-client.js';
-import { eventually, startTestGateway, within } from './support/test-gateway.js';
+import { eventually, within } from '../support/wait.js';
 import { typedTurn } from './support/turns.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -139,7 +139,7 @@ describe('shutdown of the in-process gateway with sessions not yet ready', () =>
   it('ends queued and still-connecting sessions with server_shutdown (1001) after the drain, and releases their places', async () => {
     const config = testConfig({ engine: { quota: { connections_per_minute: 1, window_seconds: 60 }, connect_timeout_ms: 20_000 }, site: { limits: { queue_seconds: 30 } } });
     const admission = createAdmission({ config: () => config, store: createMemoryStore(systemClock), clock: systemClock, logger: { info: () => {}, warn: () => {} } });
-    const gw = await startTestGateway({ config, admission });
+    const gw = await startHarness({ config, admission });
     try {
       // The first visitor takes the minute's token but its upstream never says session.created.
       gw.upstream.silent = true;

@@ -9,7 +9,7 @@ import { TEST_ORIGIN } from '../support/gateway-harness.js';
 import { CountingWidget } from './support/counting-widget.js';
 import { spawnGateway, type GatewayProcess } from './support/spawn-gateway.js';
 import { StreamingUpstream } from './support/streaming-upstream.js';
-import { eventually } from './support/test-gateway.js';
+import { eventually } from '../support/wait.js';
 
 const SESSIONS = 10;
 const TICK_MS = 100;

@@ -12,10 +12,11 @@ import type { WidgetClient } from '../support/widget-client.js';
 import { trapCrashes } from './support/crash-trap.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { StreamingUpstream } from './support/streaming-upstream.js';
-import { eventually, startTestGateway, within, type TestGateway } from './support/test-gateway.js';
+import { startHarness, type Harness } from '../support/gateway-harness.js';
+import { eventually, within } from '../support/wait.js';
 import { pcmBase64, typedTurn } from './support/turns.js';
 
-let gw: TestGateway | undefined;
+let gw: Harness | undefined;
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
@@ -23,14 +24,14 @@ afterEach(async () => {
 
 
 /** Opens a ready session and returns it with its upstream connection. */
-async function session(g: TestGateway): Promise<{ widget: WidgetClient; upstream: ScriptedConnection }> {
+async function session(g: Harness): Promise<{ widget: WidgetClient; upstream: ScriptedConnection }> {
   const widget = await g.ready();
   return { widget, upstream: await g.upstream.nextConnection() };
 }
 
 describe('upstream faults', () => {
   it('ends a session whose upstream drops mid-answer with upstream_error within 1 s; the other session finishes its turn', async () => {
-    gw = await startTestGateway();
+    gw = await startHarness();
     const a = await session(gw);
     const b = await session(gw);
     a.widget.send({ type: 'text', text: 'tell me everything' });
@@ -49,14 +50,14 @@ describe('upstream faults', () => {
   });
 
   it('ends a session whose upstream closes cleanly mid-answer with upstream_error', async () => {
-    gw = await startTestGateway();
+    gw = await startHarness();
     const a = await session(gw);
     a.upstream.close(1011);
     expect((await within(1000, a.widget.closed)).code).toBe(CLOSE_CODE.upstream_error);
   });
 
   it('answers upstream_unavailable within connect_timeout_ms + 1 s when the upstream accepts but never sends session.created; open sessions go on', async () => {
-    gw = await startTestGateway({ engine: { connect_timeout_ms: 300 } });
+    gw = await startHarness({ engine: { connect_timeout_ms: 300 } });
     const b = await session(gw);
     gw.upstream.silent = true;
     const started = Date.now();
@@ -81,7 +82,7 @@ describe('upstream faults', () => {
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = blackHole.address() as AddressInfo;
-      gw = await startTestGateway({ engine: { connect_timeout_ms: 300 }, upstreamUrls: { aoai: `ws://127.0.0.1:${port}/` } });
+      gw = await startHarness({ engine: { connect_timeout_ms: 300 }, upstreamUrls: { aoai: `ws://127.0.0.1:${port}/` } });
       const widget = await gw.connect();
       expect((await within(1300, widget.closed, 'connect timeout')).code).toBe(CLOSE_CODE.upstream_unavailable);
       // The half-open upstream socket is not kept.
@@ -99,19 +100,19 @@ describe('upstream faults', () => {
         probe.close(() => resolve(port));
       });
     });
-    gw = await startTestGateway({ engine: { connect_timeout_ms: 5000 }, upstreamUrls: { aoai: `ws://127.0.0.1:${closedPort}/` } });
+    gw = await startHarness({ engine: { connect_timeout_ms: 5000 }, upstreamUrls: { aoai: `ws://127.0.0.1:${closedPort}/` } });
     const widget = await gw.connect();
     expect((await within(1000, widget.closed, 'refusal')).code).toBe(CLOSE_CODE.upstream_unavailable);
   });
 
   it('answers upstream_unavailable when the upstream answers session.update with an error', async () => {
-    gw = await startTestGateway({ engine: { api_version: '2024-10-01-preview', connect_timeout_ms: 2000 } });
+    gw = await startHarness({ engine: { api_version: '2024-10-01-preview', connect_timeout_ms: 2000 } });
     const widget = await gw.connect();
     expect((await within(1000, widget.closed)).code).toBe(CLOSE_CODE.upstream_unavailable);
   });
 
   it('ends the session with upstream_error within 1 s on a session-level upstream error, and shrugs off an error tied to one client event', async () => {
-    gw = await startTestGateway();
+    gw = await startHarness();
     const a = await session(gw);
     const b = await session(gw);
     // Tied to a client event (benign): the session goes on.
@@ -129,7 +130,7 @@ describe('upstream faults', () => {
   it('survives upstream event types named like Object.prototype members (constructor, toString, __proto__)', async () => {
     const trap = trapCrashes();
     try {
-      gw = await startTestGateway();
+      gw = await startHarness();
       const a = await session(gw);
       const b = await session(gw);
       for (const type of ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__']) a.upstream.send({ type });
@@ -145,7 +146,7 @@ describe('upstream faults', () => {
 
 describe('retrieval faults', () => {
   it('answers the model with SEARCH_UNAVAILABLE once a search hangs past timeout_ms, and the turn goes on', async () => {
-    gw = await startTestGateway({ site: { retrieval: { kind: 'azure-search', endpoint: 'https://s.example.net', index: 'kb', api_key: 'k', timeout_ms: 200 } } });
+    gw = await startHarness({ site: { retrieval: { kind: 'azure-search', endpoint: 'https://s.example.net', index: 'kb', api_key: 'k', timeout_ms: 200 } } });
     gw.retriever.hang = true;
     const a = await session(gw);
     const b = await session(gw);
@@ -175,7 +176,7 @@ describe('an upstream that stops reading', () => {
     const clock = new FakeClock();
     const streaming = await StreamingUpstream.start();
     try {
-      gw = await startTestGateway({ clock, upstreamUrls: { aoai: streaming.url }, server: { max_buffered_kb: 256 }, site: { limits: { max_session_seconds: 3600, idle_seconds: 3600 } } });
+      gw = await startHarness({ clock, upstreamUrls: { aoai: streaming.url }, server: { max_buffered_kb: 256 }, site: { limits: { max_session_seconds: 3600, idle_seconds: 3600 } } });
       const widget = await gw.ready();
       widget.send({ type: 'text', text: 'stall' });
       await eventually(() => streaming.connections.some((c) => c.label === 'stall'), 3000, 'labelled');

@@ -12,12 +12,13 @@ import type { WidgetClient } from '../support/widget-client.js';
 import { audioLength, clientFrame, serverMessageProblem, upstreamEvent } from './support/arbitraries.js';
 import { trapCrashes, type CrashTrap } from './support/crash-trap.js';
 import { sessionSurvives, type LiveFrame } from './support/oracle.js';
-import { eventually, startTestGateway, within, type TestGateway } from './support/test-gateway.js';
+import { startHarness, type Harness } from '../support/gateway-harness.js';
+import { eventually, within } from '../support/wait.js';
 
 const BROWSER_RUNS = 300;
 const UPSTREAM_RUNS = 150;
 
-let gw: TestGateway;
+let gw: Harness;
 let trap: CrashTrap;
 let control: WidgetClient;
 let controlUpstream: ScriptedConnection;
@@ -25,7 +26,7 @@ let controlTurns = 0;
 
 beforeAll(async () => {
   trap = trapCrashes();
-  gw = await startTestGateway({ logLevel: 'warn', site: { retrieval: { kind: 'azure-search', endpoint: 'https://s.example.net', index: 'kb', api_key: 'k', timeout_ms: 200 } } });
+  gw = await startHarness({ logLevel: 'warn', site: { retrieval: { kind: 'azure-search', endpoint: 'https://s.example.net', index: 'kb', api_key: 'k', timeout_ms: 200 } } });
   control = await gw.ready();
   controlUpstream = await gw.upstream.nextConnection();
 });

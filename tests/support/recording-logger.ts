@@ -1,7 +1,7 @@
 /**
  * A Logger that records every line (level, fields, message) for assertions.
  */
-import type { Logger } from '../../gateway/realtime/logger.js';
+import type { Logger } from '../../gateway/logger.js';
 
 export interface LogLine {
   level: 'error' | 'warn' | 'info' | 'debug';

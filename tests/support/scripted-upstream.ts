@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { eventChecker, type Violation } from '../conformance/validator.js';
 
 export type ScriptDialect = 'ga' | 'beta';
 // Transcript events are arbitrary JSON; tests read fields freely.
@@ -29,6 +30,8 @@ export interface Refusal {
 export interface Handshake {
   url: string;
   headers: IncomingMessage['headers'];
+  /** When the handshake arrived (Date.now()), to count connections per window. */
+  at?: number;
 }
 
 export interface ScriptedUpstreamOptions {
@@ -37,6 +40,11 @@ export interface ScriptedUpstreamOptions {
   autoSession?: boolean;
   /** Replace every audio delta by this many bytes of silence (transcripts carry tiny placeholders). */
   audioDeltaBytes?: number;
+}
+
+/** An event that does not conform to the official types, and which way it went. */
+export interface ConformanceViolation extends Violation {
+  direction: 'client' | 'server';
 }
 
 export interface PlayOptions {
@@ -76,6 +84,11 @@ export class ScriptedConnection {
   readonly handshake: Handshake;
   /** Every client event, parsed, in arrival order. */
   readonly received: Json[] = [];
+  /**
+   * Client events and scripted server events that the official `openai` types reject
+   * (tests/conformance/); the gateway harness fails a test that leaves any.
+   */
+  readonly violations: ConformanceViolation[] = [];
   readonly closed: Promise<{ code: number }>;
   private readonly ws: WebSocket;
   private readonly options: Required<Pick<ScriptedUpstreamOptions, 'autoSession'>> & ScriptedUpstreamOptions;
@@ -96,7 +109,18 @@ export class ScriptedConnection {
       resolve({ code });
     }));
     ws.on('message', (data) => this.onClientFrame(data.toString()));
-    if (options.autoSession && !silent) this.send({ ...created, event_id: serverEventId() });
+    if (options.autoSession && !silent) this.sendScripted({ ...created, event_id: serverEventId() });
+  }
+
+  private get dialect(): ScriptDialect {
+    return this.options.dialect ?? 'ga';
+  }
+
+  /** Sends a server event of the script, checked against the official types. */
+  private sendScripted(event: Json): void {
+    const violation = eventChecker(this.dialect, 'server').check(event);
+    if (violation) this.violations.push({ direction: 'server', ...violation });
+    this.send(event);
   }
 
   get open(): boolean {
@@ -145,7 +169,7 @@ export class ScriptedConnection {
         if (options.skipClient?.includes(type)) continue;
         await this.waitFor(type, options.timeoutMs);
       } else {
-        this.send(this.inflate(event));
+        this.sendScripted(this.inflate(event));
       }
     }
   }
@@ -173,6 +197,8 @@ export class ScriptedConnection {
       event = { type: '<malformed>', text };
     }
     const index = this.received.push(event) - 1;
+    const violation = eventChecker(this.dialect, 'client').check(event);
+    if (violation) this.violations.push({ direction: 'client', ...violation });
     if (event.type === 'session.update' && this.options.autoSession) this.answerSessionUpdate(event);
     const waiter = this.waiters.find((w) => w.type === event.type);
     if (waiter) {
@@ -184,8 +210,8 @@ export class ScriptedConnection {
 
   private answerSessionUpdate(event: Json): void {
     const update = (event.session ?? {}) as Json;
-    if ((this.options.dialect ?? 'ga') === 'ga' && update.type !== 'realtime') {
-      this.send({
+    if (this.dialect === 'ga' && update.type !== 'realtime') {
+      this.sendScripted({
         type: 'error',
         event_id: serverEventId(),
         error: {
@@ -199,7 +225,7 @@ export class ScriptedConnection {
       return;
     }
     this.session = { ...this.session, ...update };
-    this.send({ type: 'session.updated', event_id: serverEventId(), session: this.session });
+    this.sendScripted({ type: 'session.updated', event_id: serverEventId(), session: this.session });
   }
 }
 
@@ -238,7 +264,7 @@ export class ScriptedUpstream {
           host: '127.0.0.1',
           port: 0,
           verifyClient: (info, done) => {
-            const handshake = { url: info.req.url ?? '', headers: info.req.headers };
+            const handshake = { url: info.req.url ?? '', headers: info.req.headers, at: Date.now() };
             upstream!.handshakes.push(handshake);
             upstream!.byRequest.set(info.req, handshake);
             const refusal = upstream!.refusals.shift();
@@ -272,8 +298,19 @@ export class ScriptedUpstream {
     });
   }
 
+  /** Every conformance violation of every connection so far. */
+  get violations(): ConformanceViolation[] {
+    return this.connections.flatMap((connection) => connection.violations);
+  }
+
+  /** Stops the server; then fails if any event went against the official types. */
   async close(): Promise<void> {
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    const violations = this.violations;
+    if (violations.length > 0) {
+      const lines = violations.map((v) => `${v.direction} ${v.type}: ${[...new Set(v.problems)].join('; ')}`);
+      throw new Error(`scripted upstream: events that the official openai types reject:\n${lines.join('\n')}`);
+    }
   }
 }

@@ -12,12 +12,16 @@ export interface WidgetConnectOptions {
   /** Extra raw query text appended after the site. */
   extraQuery?: string;
   headers?: Record<string, string>;
+  /** Another gateway address, e.g. `wss://localhost:8443` through a proxy (default ws://127.0.0.1:port). */
+  base?: string;
+  /** Certificate authority to trust for a `wss:` base (a test's self-signed certificate). */
+  ca?: string;
 }
 
 function urlOf(port: number, options: WidgetConnectOptions): string {
   const params = new URLSearchParams({ site: options.site ?? 'docs' });
   if (options.token) params.set('token', options.token);
-  return `ws://127.0.0.1:${port}/v1/realtime?${params}${options.extraQuery ?? ''}`;
+  return `${options.base ?? `ws://127.0.0.1:${port}`}/v1/realtime?${params}${options.extraQuery ?? ''}`;
 }
 
 /** The HTTP status of an upgrade the gateway refuses (101 when it accepts). */
@@ -70,7 +74,7 @@ export class WidgetClient {
 
   static connect(port: number, options: WidgetConnectOptions = {}): Promise<WidgetClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(urlOf(port, options), { headers: { origin: options.origin ?? 'https://docs.example.com', ...options.headers } });
+      const ws = new WebSocket(urlOf(port, options), { headers: { origin: options.origin ?? 'https://docs.example.com', ...options.headers }, ca: options.ca });
       const client = new WidgetClient(ws);
       ws.once('open', () => resolve(client));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));

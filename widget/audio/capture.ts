@@ -19,59 +19,59 @@ export type FrameHandler = (pcm: ArrayBuffer, level: number) => void;
 
 /** Owns the microphone stream and the capture worklet; releases both on stop and on disconnect. */
 export class CaptureController implements ReactiveController {
-  private stream: MediaStream | undefined;
-  private source: MediaStreamAudioSourceNode | undefined;
-  private node: AudioWorkletNode | undefined;
-  private generation = 0;
-  private readonly onFrame: FrameHandler;
+  #stream: MediaStream | undefined;
+  #source: MediaStreamAudioSourceNode | undefined;
+  #node: AudioWorkletNode | undefined;
+  #generation = 0;
+  readonly #onFrame: FrameHandler;
 
   constructor(host: ReactiveControllerHost, onFrame: FrameHandler) {
-    this.onFrame = onFrame;
+    this.#onFrame = onFrame;
     host.addController(this);
   }
 
   /** Whether the microphone is open. */
   get active(): boolean {
-    return this.stream !== undefined;
+    return this.#stream !== undefined;
   }
 
   /** Opens the microphone and starts framing; rejects when it is denied or absent. */
   async start(context: AudioContext): Promise<void> {
     this.stop();
-    const generation = ++this.generation;
+    const generation = ++this.#generation;
     if (!navigator.mediaDevices?.getUserMedia) throw new DOMException('no microphone API', 'NotSupportedError');
     const [stream] = await Promise.all([
       navigator.mediaDevices.getUserMedia({ audio: MIC_CONSTRAINTS }),
       loadWorklets(context),
     ]);
     // A stop() while permission was pending wins: release what arrived late.
-    if (generation !== this.generation || context.state === 'closed') {
+    if (generation !== this.#generation || context.state === 'closed') {
       for (const track of stream.getTracks()) track.stop();
       return;
     }
-    this.stream = stream;
-    this.source = context.createMediaStreamSource(stream);
-    this.node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0 });
-    this.node.port.onmessage = (event: MessageEvent<CaptureEvent>) => {
-      if (event.data.type === 'frame') this.onFrame(event.data.pcm, event.data.level);
+    this.#stream = stream;
+    this.#source = context.createMediaStreamSource(stream);
+    this.#node = new AudioWorkletNode(context, CAPTURE_PROCESSOR, { numberOfInputs: 1, numberOfOutputs: 0 });
+    this.#node.port.onmessage = (event: MessageEvent<CaptureEvent>) => {
+      if (event.data.type === 'frame') this.#onFrame(event.data.pcm, event.data.level);
     };
-    this.source.connect(this.node);
+    this.#source.connect(this.#node);
   }
 
   /** Stops every track and disconnects the worklet. */
   stop(): void {
-    this.generation++;
-    if (this.node) {
+    this.#generation++;
+    if (this.#node) {
       const command: CaptureCommand = { type: 'stop' };
-      this.node.port.postMessage(command);
-      this.node.port.onmessage = null;
-      this.node.disconnect();
+      this.#node.port.postMessage(command);
+      this.#node.port.onmessage = null;
+      this.#node.disconnect();
     }
-    this.source?.disconnect();
-    for (const track of this.stream?.getTracks() ?? []) track.stop();
-    this.stream = undefined;
-    this.source = undefined;
-    this.node = undefined;
+    this.#source?.disconnect();
+    for (const track of this.#stream?.getTracks() ?? []) track.stop();
+    this.#stream = undefined;
+    this.#source = undefined;
+    this.#node = undefined;
   }
 
   hostDisconnected(): void {

@@ -15,41 +15,41 @@ const WIRE_RATE = 24_000;
 const FRAME_SAMPLES = 480;
 
 class CaptureProcessor extends AudioWorkletProcessor {
-  private readonly resampler = new SincResampler(sampleRate, WIRE_RATE);
-  private readonly scratch = new Float32Array(this.resampler.maxOutput(128));
-  private frame = new Int16Array(FRAME_SAMPLES);
-  private filled = 0;
-  private energy = 0;
-  private running = true;
+  readonly #resampler = new SincResampler(sampleRate, WIRE_RATE);
+  readonly #scratch = new Float32Array(this.#resampler.maxOutput(128));
+  #frame = new Int16Array(FRAME_SAMPLES);
+  #filled = 0;
+  #energy = 0;
+  #running = true;
 
   constructor() {
     super();
     this.port.onmessage = (event: MessageEvent<CaptureCommand>) => {
-      if (event.data.type === 'stop') this.running = false;
+      if (event.data.type === 'stop') this.#running = false;
     };
   }
 
   process(inputs: Float32Array[][]): boolean {
     const channel = inputs[0]?.[0];
-    if (!this.running) return false;
+    if (!this.#running) return false;
     if (!channel) return true;
-    const count = this.resampler.process(channel, this.scratch);
+    const count = this.#resampler.process(channel, this.#scratch);
     for (let i = 0; i < count; i++) {
-      const s = this.scratch[i]!;
-      this.energy += s * s;
-      this.frame[this.filled] = toPcm16(s);
-      if (++this.filled === FRAME_SAMPLES) this.emit();
+      const s = this.#scratch[i]!;
+      this.#energy += s * s;
+      this.#frame[this.#filled] = toPcm16(s);
+      if (++this.#filled === FRAME_SAMPLES) this.#emit();
     }
     return true;
   }
 
-  private emit(): void {
-    const level = Math.sqrt(this.energy / FRAME_SAMPLES);
-    const message: CaptureEvent = { type: 'frame', pcm: this.frame.buffer, level };
-    this.port.postMessage(message, [this.frame.buffer]);
-    this.frame = new Int16Array(FRAME_SAMPLES);
-    this.filled = 0;
-    this.energy = 0;
+  #emit(): void {
+    const level = Math.sqrt(this.#energy / FRAME_SAMPLES);
+    const message: CaptureEvent = { type: 'frame', pcm: this.#frame.buffer, level };
+    this.port.postMessage(message, [this.#frame.buffer]);
+    this.#frame = new Int16Array(FRAME_SAMPLES);
+    this.#filled = 0;
+    this.#energy = 0;
   }
 }
 

@@ -54,6 +54,7 @@ export function generateManifest(source = readFileSync(new URL(SOURCE, root), 'u
         description: describe(f.name) ?? '',
       })),
       { kind: 'field', name: 'state', readonly: true, type: { text: 'WidgetState' }, description: 'The current state of the session.' },
+      { kind: 'field', name: 'session', readonly: true, type: { text: 'SessionController' }, description: describe('session') ?? '' },
       ...of('method').map((t) => ({ kind: 'method', name: t.name, description: t.description })),
     ],
     events: of('event').map((t) => ({ name: t.name, description: t.description, type: { text: EVENT_CLASSES[t.name] ?? 'Event' } })),

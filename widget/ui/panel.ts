@@ -4,11 +4,10 @@
  */
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
+import { MAX_TEXT_CHARS } from '../session/protocol-copies.js';
 import type { Turn, WidgetState } from '../state.js';
 import type { Strings } from './strings.js';
 import { closeIcon, micIcon, renderTranscript, stopIcon } from './templates.js';
-
-const MAX_TEXT_CHARS = 2000;
 
 /** Everything the template shows, and the handlers it calls. */
 export interface PanelView {

@@ -1,3 +1,4 @@
+/** Extractive answers: parses the `search` tool output and picks the passage sentences that best match the question. */
 import { SEARCH_NO_RESULTS, SEARCH_UNAVAILABLE } from '../../retrieval/format.js';
 import { detectLang, sentences, terms, type AnswerLang } from './text.js';
 

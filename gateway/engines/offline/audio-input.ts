@@ -1,3 +1,4 @@
+/** One session's input audio: the append/commit/clear buffer and server VAD turns. */
 import { newId } from './ids.js';
 import { decodePcm16 } from './item-create.js';
 import { InputBuffer, SAMPLES_PER_MS } from './input-buffer.js';

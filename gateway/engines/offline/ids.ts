@@ -1,3 +1,4 @@
+/** Server ids (`event_…`, `sess_…`, `item_…`, …) in the Realtime API's shape. */
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A server id in the shape the Realtime API uses: a prefix and random base62 characters. */

@@ -1,86 +1,81 @@
-import type { Logger } from 'pino';
+/**
+ * The offline engine's runtime-free core: one OfflineSession per connection. The Node adapter
+ * (gateway/node/offline/engine.ts) listens, loads the WASM speech parts and passes them in.
+ */
 import { systemClock, type Clock } from '../../clock.js';
-import { listenWebSocket } from '../../node/offline-ws-server.js';
-import { createDefaultTts } from './default-tts.js';
+import type { Logger } from '../../logger.js';
 import type { Recognizer } from './response-plan.js';
 import { OfflineSession } from './session.js';
 import type { TtsEngine } from './tts.js';
-import { createFvadClassifier } from './vad.js';
+import type { FrameClassifier } from './vad.js';
 
 export type { Recognizer } from './response-plan.js';
 export type { SynthesizedAudio, TtsEngine } from './tts.js';
-export { createDefaultTts } from './default-tts.js';
+export { routeTts } from './tts.js';
+export type { FrameClassifier } from './vad.js';
 
-/** Options of {@link startOfflineEngine}; all optional. */
-export interface OfflineEngineOptions {
-  /** Default 127.0.0.1: the engine is for the gateway in the same process. */
-  host?: string;
-  /** Default 0 (any free port). */
-  port?: number;
-  logger?: Logger;
-  /** Default: Flite for English, eSpeak NG for Japanese. */
-  tts?: TtsEngine;
+/** What the engine's sessions are built from; the adapter supplies the speech parts. */
+export interface OfflineSessionParts {
+  tts: TtsEngine;
+  /** A fresh voice-activity classifier for each session. */
+  createClassifier(): Promise<FrameClassifier>;
   clock?: Clock;
   /** Pace audio at ~3× real time like the service (default true); false sends it at once. */
   pace?: boolean;
   /** Optional speech recognition; without it audio turns get the can't-understand answer. */
   recognizer?: Recognizer;
+  logger?: Logger;
 }
 
-/** A running offline engine. */
-export interface OfflineEngine {
-  /** `ws://HOST:PORT/v1/realtime`; connect with `?model=offline`, no auth. */
-  url: string;
-  close(): Promise<void>;
+/** The incoming side of one connection, as the transport drives it. */
+export interface OfflineConnection {
+  receive(data: string | Uint8Array, isBinary: boolean): void;
+  close(): void;
+}
+
+/** The engine's live sessions. */
+export interface OfflineSessions {
+  /** Starts a session that answers through `send`; `model` is the `?model=` of the request. */
+  open(send: (text: string) => void, model: string): Promise<OfflineConnection>;
+  /** Ends every live session (the transport closes its sockets itself). */
+  closeAll(): void;
 }
 
 /**
- * Starts the bundled offline engine: a local Realtime-compatible server (GA dialect) with
- * WebRTC VAD, extractive answers through the gateway's `search`/`report_grounding` tools and
- * synthesized speech. Honest about not being a language model.
+ * The offline engine: a Realtime-compatible session (GA dialect) with voice activity detection,
+ * extractive answers through the gateway's `search`/`report_grounding` tools and synthesized
+ * speech. Honest about not being a language model.
  */
-export async function startOfflineEngine(options: OfflineEngineOptions = {}): Promise<OfflineEngine> {
-  const host = options.host ?? '127.0.0.1';
-  const ownTts = options.tts ? undefined : createDefaultTts();
-  const tts = options.tts ?? ownTts!;
-  const clock = options.clock ?? systemClock;
+export function createOfflineSessions(parts: OfflineSessionParts): OfflineSessions {
+  const clock = parts.clock ?? systemClock;
   const sessions = new Set<OfflineSession>();
-  const listener = await listenWebSocket({
-    host,
-    port: options.port ?? 0,
-    path: '/v1/realtime',
-    accept: async (socket, url) => {
+  return {
+    async open(send, model) {
       const session = new OfflineSession({
-        send: (text) => socket.send(text),
-        model: url.searchParams.get('model') ?? 'offline',
-        tts,
+        send,
+        model,
+        tts: parts.tts,
         clock,
-        pace: options.pace ?? true,
-        classifier: await createFvadClassifier(),
-        recognizer: options.recognizer,
-        logger: options.logger,
+        pace: parts.pace ?? true,
+        classifier: await parts.createClassifier(),
+        recognizer: parts.recognizer,
+        logger: parts.logger,
       });
       sessions.add(session);
       session.start();
-      options.logger?.debug({ sessions: sessions.size }, 'offline engine: session opened');
+      parts.logger?.debug({ sessions: sessions.size }, 'offline engine: session opened');
       return {
         receive: (data, isBinary) => session.receive(data, isBinary),
         close: () => {
           session.close();
           sessions.delete(session);
-          options.logger?.debug({ sessions: sessions.size }, 'offline engine: session closed');
+          parts.logger?.debug({ sessions: sessions.size }, 'offline engine: session closed');
         },
       };
     },
-  });
-  const hostPart = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `ws://${hostPart}:${listener.port}/v1/realtime`,
-    async close() {
+    closeAll() {
       for (const session of sessions) session.close();
       sessions.clear();
-      await listener.close();
-      await ownTts?.dispose?.();
     },
   };
 }

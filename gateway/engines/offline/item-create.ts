@@ -1,3 +1,5 @@
+/** Validates `conversation.item.create` the way the service does and decodes the audio it carries. */
+import { base64ToBytes } from '../../realtime/base64.js';
 import type { ContentPart, Conversation, Item } from './conversation.js';
 import { newId } from './ids.js';
 import type { RealtimeErrorBody } from './session-config.js';
@@ -27,9 +29,9 @@ export function valueText(value: unknown): string {
 
 /** Decodes base64 PCM16 little-endian (an odd trailing byte is dropped). */
 export function decodePcm16(base64: string): Int16Array {
-  const bytes = Buffer.from(base64, 'base64');
-  // A copy, aligned for Int16Array; the wire order is little-endian like every host Node runs on.
-  return new Int16Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.length & ~1)));
+  const bytes = base64ToBytes(base64);
+  // Fresh bytes, aligned for Int16Array; the wire order is little-endian like every host the gateway runs on.
+  return new Int16Array(bytes.buffer, 0, bytes.length >> 1);
 }
 
 function contentParts(role: string, content: unknown): { ok: true; parts: ContentPart[]; pcm?: Int16Array } | { ok: false; error: RealtimeErrorBody } {

@@ -1,3 +1,4 @@
+/** Paces response audio like the service: faster than real time, in bursts, on the injected clock. */
 import type { Clock, ClockTimer } from '../../clock.js';
 
 /** How audio leaves the engine: like the real service, faster than real time, in bursts. */

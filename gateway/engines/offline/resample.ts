@@ -1,3 +1,4 @@
+/** PCM16 sample-rate conversion (streaming and whole-clip) for VAD input and TTS output. */
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;

@@ -1,3 +1,4 @@
+/** Decides what a response does: call `search`, report grounding, answer, or say it cannot understand. */
 import { composeAnswer, fixedMessage } from './answer.js';
 import type { Conversation, Item } from './conversation.js';
 import { resample } from './resample.js';

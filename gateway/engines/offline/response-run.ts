@@ -1,3 +1,5 @@
+/** Runs one response: the Realtime event sequence, streamed text and audio, and cancellation. */
+import { bytesToBase64 } from '../../realtime/base64.js';
 import type { Clock } from '../../clock.js';
 import type { Conversation, Item } from './conversation.js';
 import { newId } from './ids.js';
@@ -232,5 +234,5 @@ function splitForSpeech(text: string, lang: AnswerLang): string[] {
 
 /** Base64 of PCM16 little-endian samples. */
 export function toBase64(pcm: Int16Array): string {
-  return Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
+  return bytesToBase64(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength));
 }

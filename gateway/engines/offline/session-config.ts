@@ -1,3 +1,4 @@
+/** The GA session object: defaults, `session.update` / `response.create` validation and Realtime error bodies. */
 import { z } from 'zod';
 import type { VadParams } from './vad.js';
 

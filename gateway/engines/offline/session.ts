@@ -1,4 +1,5 @@
-import type { Logger } from 'pino';
+/** One offline engine session: dispatches client events to items, audio input and responses. */
+import type { Logger } from '../../logger.js';
 import type { Clock } from '../../clock.js';
 import { Conversation, type Item } from './conversation.js';
 import { newId } from './ids.js';

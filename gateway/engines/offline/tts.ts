@@ -1,3 +1,4 @@
+/** The text-to-speech port (TtsEngine), per-language routing and conversion to the 24 kHz output rate. */
 import { resample } from './resample.js';
 
 /** Audio a TTS engine produced. */

@@ -1,3 +1,4 @@
+/** Token usage of a response in the GA `response.done` shape, estimated from text and audio length. */
 import type { Conversation } from './conversation.js';
 import { estimateTextTokens } from './text.js';
 

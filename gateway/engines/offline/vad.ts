@@ -1,4 +1,4 @@
-import type { FvadModule } from '@echogarden/fvad-wasm';
+/** Server-side voice activity detection: 30 ms frames classified by an injected FrameClassifier, turned into speech start/stop events. */
 import { Resampler } from './resample.js';
 
 /** The `server_vad` parameters the detector honours. */
@@ -18,9 +18,10 @@ export interface FrameClassifier {
   dispose(): void;
 }
 
-const VAD_RATE = 16_000;
+/** The classifier's input: 16 kHz PCM16 in 30 ms frames. */
+export const VAD_RATE = 16_000;
 const FRAME_MS = 30;
-const FRAME_SAMPLES = (VAD_RATE * FRAME_MS) / 1000;
+export const FRAME_SAMPLES = (VAD_RATE * FRAME_MS) / 1000;
 /** Frames looked at to decide that speech started (150 ms). */
 const START_WINDOW = 5;
 /**
@@ -33,35 +34,6 @@ function frameRms(frame: Int16Array): number {
   let sum = 0;
   for (const sample of frame) sum += sample * sample;
   return Math.sqrt(sum / frame.length);
-}
-
-let fvadModule: Promise<FvadModule> | undefined;
-
-/** A WebRTC VAD instance (libfvad compiled to WASM); the module loads once per process. */
-export async function createFvadClassifier(): Promise<FrameClassifier> {
-  fvadModule ??= import('@echogarden/fvad-wasm').then((m) => m.default());
-  const fvad = await fvadModule;
-  const instance = fvad._fvad_new();
-  if (!instance) throw new Error('fvad_new failed');
-  fvad._fvad_set_sample_rate(instance, VAD_RATE);
-  const pointer = fvad._malloc(FRAME_SAMPLES * 2);
-  let disposed = false;
-  return {
-    setMode(mode) {
-      fvad._fvad_set_mode(instance, mode);
-    },
-    isSpeech(frame) {
-      // HEAP16 may be replaced when memory grows, so read it on every call.
-      fvad.HEAP16.set(frame, pointer >> 1);
-      return fvad._fvad_process(instance, pointer, frame.length) === 1;
-    },
-    dispose() {
-      if (disposed) return;
-      disposed = true;
-      fvad._free(pointer);
-      fvad._fvad_free(instance);
-    },
-  };
 }
 
 /** Maps the Realtime `threshold` (0–1, higher = needs louder, clearer speech) to fvad's aggressiveness. */

@@ -1,3 +1,4 @@
+/** Reads and writes PCM16 mono WAV bytes. */
 import type { SynthesizedAudio } from './tts.js';
 
 /** Reads a PCM16 mono WAV (the first channel if there are more). */

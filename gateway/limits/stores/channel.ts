@@ -23,6 +23,10 @@ const CALLS = [
   'refreshSlots',
   'releaseSlots',
   'countSlots',
+  'joinLine',
+  'takeInTurn',
+  'refreshTicket',
+  'leaveLine',
 ] as const satisfies ReadonlyArray<keyof Store>;
 type Call = (typeof CALLS)[number];
 

@@ -13,7 +13,9 @@ export async function createStore(config: StoreConfig, deps: { logger: LimitsLog
   if (config.kind === 'memory') return createMemoryStore(deps.clock);
   const { createRedisStore } = await import('./redis.js');
   return createFailoverStore({
-    primary: createRedisStore({ url: config.url, keyPrefix: config.key_prefix }),
+    primary: createRedisStore(
+      config.cluster ? { cluster: config.cluster, keyPrefix: config.key_prefix } : { url: config.url!, keyPrefix: config.key_prefix },
+    ),
     fallback: createMemoryStore(deps.clock),
     onFailure: config.on_failure,
     clock: deps.clock,

@@ -68,7 +68,8 @@ export function createFailoverStore(options: FailoverOptions): Store {
         setUp(false, error);
         return onFallback(error);
       }
-      setUp(true);
+      // A call with nothing to ask (no keys) succeeds without Redis: only a connected primary counts.
+      if (primary.healthy()) setUp(true);
       return result;
     };
     return run() as ReturnType<Store[M]>;
@@ -86,6 +87,10 @@ export function createFailoverStore(options: FailoverOptions): Store {
     refreshSlots: (...args) => call('refreshSlots', args),
     releaseSlots: (...args) => call('releaseSlots', args),
     countSlots: (...args) => call('countSlots', args),
+    joinLine: (...args) => call('joinLine', args),
+    takeInTurn: (...args) => call('takeInTurn', args),
+    refreshTicket: (...args) => call('refreshTicket', args),
+    leaveLine: (...args) => call('leaveLine', args),
     healthy: () => up,
     onHealthChange(listener: (healthy: boolean) => void): () => void {
       listeners.add(listener);

@@ -1,7 +1,7 @@
 /** The limits store in this process's memory: one gateway node, and the fallback while Redis is down. */
 import type { Clock } from '../../clock.js';
 import { bucketLevel, liveTakes, msToFull } from './bucket-level.js';
-import type { BucketSpec, IncrementResult, SlotSpec, SlotsResult, Store, TakeResult } from './store.js';
+import type { BucketSpec, IncrementResult, SlotSpec, SlotsResult, Store, TakeResult, TurnResult } from './store.js';
 
 interface BucketState {
   tokens: number;
@@ -26,7 +26,9 @@ const BUCKET_SLACK_MS = 1_000;
 export function createMemoryStore(clock: Clock): Store {
   const buckets = new Map<string, BucketState>();
   const counters = new Map<string, CounterState>();
+  /** Slot sets (holder → expiry) and waiting lines (ticket → expiry, in arrival order). */
   const slots = new Map<string, Map<string, number>>();
+  const lines = new Map<string, Map<string, number>>();
   let lastSweep = clock.now();
 
   function sweep(): void {
@@ -35,10 +37,11 @@ export function createMemoryStore(clock: Clock): Store {
     lastSweep = now;
     for (const [key, state] of buckets) if (state.expiresAt <= now) buckets.delete(key);
     for (const [key, state] of counters) if (state.expiresAt <= now) counters.delete(key);
-    for (const [key, holders] of slots) {
-      for (const [holder, expiresAt] of holders) if (expiresAt <= now) holders.delete(holder);
-      if (holders.size === 0) slots.delete(key);
-    }
+    for (const table of [slots, lines])
+      for (const [key, entries] of table) {
+        for (const [entry, expiresAt] of entries) if (expiresAt <= now) entries.delete(entry);
+        if (entries.size === 0) table.delete(key);
+      }
   }
 
   function bucketState(key: string, now: number): BucketState | undefined {
@@ -59,26 +62,38 @@ export function createMemoryStore(clock: Clock): Store {
     return state;
   }
 
-  function liveSlots(key: string, now: number): Map<string, number> {
-    const holders = slots.get(key) ?? new Map<string, number>();
-    for (const [holder, expiresAt] of holders) if (expiresAt <= now) holders.delete(holder);
-    return holders;
+  /** The unexpired entries of a slot set or line, kept in the table. */
+  function live(table: Map<string, Map<string, number>>, key: string, now: number): Map<string, number> {
+    const entries = table.get(key) ?? new Map<string, number>();
+    for (const [entry, expiresAt] of entries) if (expiresAt <= now) entries.delete(entry);
+    table.set(key, entries);
+    return entries;
+  }
+  const liveSlots = (key: string, now: number): Map<string, number> => live(slots, key, now);
+
+  /** The wait for a token from every bucket, and what taking one would need. */
+  function bucketsWait(specs: readonly BucketSpec[], now: number) {
+    const states = specs.map((spec) => bucketState(spec.key, now));
+    const levels = specs.map((spec, index) => bucketLevel(spec, states[index], now, states[index]?.log));
+    return { states, levels, waitMs: Math.max(0, ...levels.map((level) => level.waitMs)) };
+  }
+
+  function bucketsTake(specs: readonly BucketSpec[], now: number, { states, levels }: ReturnType<typeof bucketsWait>): void {
+    specs.forEach((spec, index) => {
+      if (!Number.isFinite(spec.capacity)) return;
+      const tokens = levels[index]!.level - 1;
+      const log = spec.windowMs ? [...liveTakes(spec, states[index]?.log ?? [], now), now] : [];
+      buckets.set(spec.key, { tokens, updatedAt: now, expiresAt: now + msToFull(spec, tokens) + BUCKET_SLACK_MS, log });
+    });
   }
 
   const store: Store = {
     kind: 'memory',
     async takeTokens(specs: readonly BucketSpec[], now: number): Promise<TakeResult> {
       sweep();
-      const states = specs.map((spec) => bucketState(spec.key, now));
-      const levels = specs.map((spec, index) => bucketLevel(spec, states[index], now, states[index]?.log));
-      const waitMs = Math.max(0, ...levels.map((level) => level.waitMs));
-      if (waitMs > 0) return { taken: false, waitMs };
-      specs.forEach((spec, index) => {
-        if (!Number.isFinite(spec.capacity)) return;
-        const tokens = levels[index]!.level - 1;
-        const log = spec.windowMs ? [...liveTakes(spec, states[index]?.log ?? [], now), now] : [];
-        buckets.set(spec.key, { tokens, updatedAt: now, expiresAt: now + msToFull(spec, tokens) + BUCKET_SLACK_MS, log });
-      });
+      const wait = bucketsWait(specs, now);
+      if (wait.waitMs > 0) return { taken: false, waitMs: wait.waitMs };
+      bucketsTake(specs, now, wait);
       return { taken: true, waitMs: 0 };
     },
     async peekTokens(specs: readonly BucketSpec[], now: number): Promise<number[]> {
@@ -129,12 +144,34 @@ export function createMemoryStore(clock: Clock): Store {
     async countSlots(keys: readonly string[], now: number): Promise<number[]> {
       return keys.map((key) => liveSlots(key, now).size);
     },
+    async joinLine(line: string, ticket: string, expiresAt: number, now: number): Promise<number> {
+      sweep();
+      // A Map keeps insertion order, and setting a held ticket again keeps its place.
+      const tickets = live(lines, line, now).set(ticket, expiresAt);
+      return [...tickets.keys()].indexOf(ticket);
+    },
+    async takeInTurn(line: string, ticket: string, expiresAt: number, specs: readonly BucketSpec[], now: number): Promise<TurnResult> {
+      const ahead = await store.joinLine(line, ticket, expiresAt, now);
+      const wait = bucketsWait(specs, now);
+      if (ahead > 0 || wait.waitMs > 0) return { taken: false, waitMs: wait.waitMs, ahead };
+      bucketsTake(specs, now, wait);
+      lines.get(line)?.delete(ticket);
+      return { taken: true, waitMs: 0, ahead: 0 };
+    },
+    async refreshTicket(line: string, ticket: string, expiresAt: number, now: number): Promise<void> {
+      const tickets = live(lines, line, now);
+      if (tickets.has(ticket)) tickets.set(ticket, expiresAt);
+    },
+    async leaveLine(line: string, ticket: string): Promise<void> {
+      lines.get(line)?.delete(ticket);
+    },
     healthy: () => true,
     onHealthChange: () => () => {},
     async close(): Promise<void> {
       buckets.clear();
       counters.clear();
       slots.clear();
+      lines.clear();
     },
   };
   return store;

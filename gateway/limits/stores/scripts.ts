@@ -5,64 +5,128 @@
  */
 
 /**
- * KEYS: per bucket its hash (t: tokens, u: counted at, b: blocked until, n: take sequence) and
- * its window log (sorted set of take times). ARGV: now, then per bucket capacity, refill per
- * ms and window ms (0: none). Returns {taken, waitMs}. A `u` ahead of `now` without `b` is
- * another node's clock running ahead, not a block: it counts as no time elapsed.
+ * Lua functions over buckets: per bucket its hash (t: tokens, u: counted at, b: blocked until,
+ * n: take sequence) and its window log (sorted set of take times), in pairs from KEYS[k0 + 1];
+ * per bucket capacity, refill per ms and window ms (0: none), in triples from ARGV[a0 + 1]. A
+ * `u` ahead of `now` without `b` is another node's clock running ahead, not a block: it counts
+ * as no time elapsed. `bucketsWait` fills `levels` and returns the wait for a token from all.
  */
-export const TAKE_TOKENS = `
+const BUCKETS = `
+local function bucketsWait(k0, a0, n, now, levels)
+  local wait = 0
+  for i = 1, n do
+    local key, logKey = KEYS[k0 + 2 * i - 1], KEYS[k0 + 2 * i]
+    local cap, perMs, windowMs = tonumber(ARGV[a0 + 3 * i - 2]), tonumber(ARGV[a0 + 3 * i - 1]), tonumber(ARGV[a0 + 3 * i])
+    local state = redis.call('HMGET', key, 't', 'u', 'b')
+    local t, u, b = tonumber(state[1]), tonumber(state[2]), tonumber(state[3])
+    local blocked = 0
+    if b and b > now then blocked = b - now end
+    if u and u > now then u = now end
+    local w = 0
+    if cap < 0 then
+      w = math.ceil(blocked)
+    elseif not t then
+      levels[i] = cap
+    elseif blocked > 0 then
+      w = math.ceil(blocked + (1 - math.min(1, t)) / perMs)
+    else
+      local level = math.min(cap, t + (now - u) * perMs)
+      levels[i] = level
+      if level < 1 then w = math.ceil((1 - level) / perMs) end
+    end
+    if cap >= 0 and windowMs > 0 then
+      redis.call('ZREMRANGEBYSCORE', logKey, '-inf', now - windowMs)
+      local count = redis.call('ZCARD', logKey)
+      if count >= cap then
+        local oldest = redis.call('ZRANGE', logKey, count - cap, count - cap, 'WITHSCORES')
+        local untilFree = tonumber(oldest[2]) + windowMs - now
+        if untilFree > w then w = untilFree end
+      end
+    end
+    if w > wait then wait = w end
+  end
+  return wait
+end
+
+local function bucketsTake(k0, a0, n, now, levels)
+  for i = 1, n do
+    local key, logKey = KEYS[k0 + 2 * i - 1], KEYS[k0 + 2 * i]
+    local cap, perMs, windowMs = tonumber(ARGV[a0 + 3 * i - 2]), tonumber(ARGV[a0 + 3 * i - 1]), tonumber(ARGV[a0 + 3 * i])
+    if cap >= 0 then
+      local level = levels[i] - 1
+      redis.call('HSET', key, 't', string.format('%.17g', level), 'u', string.format('%d', now))
+      redis.call('HDEL', key, 'b')
+      redis.call('PEXPIRE', key, math.max(math.ceil((cap - level) / perMs), windowMs) + 1000)
+      if windowMs > 0 then
+        local seq = redis.call('HINCRBY', key, 'n', 1)
+        redis.call('ZADD', logKey, now, string.format('%d', now) .. '-' .. seq)
+        redis.call('PEXPIRE', logKey, windowMs + 1000)
+      end
+    end
+  end
+end
+`;
+
+/** KEYS: bucket pairs (see BUCKETS). ARGV: now, then bucket triples. Returns {taken, waitMs}. */
+export const TAKE_TOKENS = `${BUCKETS}
 local now = tonumber(ARGV[1])
 local n = #KEYS / 2
 local levels = {}
-local wait = 0
-for i = 1, n do
-  local key, logKey = KEYS[2 * i - 1], KEYS[2 * i]
-  local cap, perMs, windowMs = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
-  local state = redis.call('HMGET', key, 't', 'u', 'b')
-  local t, u, b = tonumber(state[1]), tonumber(state[2]), tonumber(state[3])
-  local blocked = 0
-  if b and b > now then blocked = b - now end
-  if u and u > now then u = now end
-  local w = 0
-  if cap < 0 then
-    w = math.ceil(blocked)
-  elseif not t then
-    levels[i] = cap
-  elseif blocked > 0 then
-    w = math.ceil(blocked + (1 - math.min(1, t)) / perMs)
-  else
-    local level = math.min(cap, t + (now - u) * perMs)
-    levels[i] = level
-    if level < 1 then w = math.ceil((1 - level) / perMs) end
-  end
-  if cap >= 0 and windowMs > 0 then
-    redis.call('ZREMRANGEBYSCORE', logKey, '-inf', now - windowMs)
-    local count = redis.call('ZCARD', logKey)
-    if count >= cap then
-      local oldest = redis.call('ZRANGE', logKey, count - cap, count - cap, 'WITHSCORES')
-      local untilFree = tonumber(oldest[2]) + windowMs - now
-      if untilFree > w then w = untilFree end
-    end
-  end
-  if w > wait then wait = w end
-end
+local wait = bucketsWait(0, 1, n, now, levels)
 if wait > 0 then return {0, wait} end
-for i = 1, n do
-  local key, logKey = KEYS[2 * i - 1], KEYS[2 * i]
-  local cap, perMs, windowMs = tonumber(ARGV[3 * i - 1]), tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
-  if cap >= 0 then
-    local level = levels[i] - 1
-    redis.call('HSET', key, 't', string.format('%.17g', level), 'u', string.format('%d', now))
-    redis.call('HDEL', key, 'b')
-    redis.call('PEXPIRE', key, math.max(math.ceil((cap - level) / perMs), windowMs) + 1000)
-    if windowMs > 0 then
-      local seq = redis.call('HINCRBY', key, 'n', 1)
-      redis.call('ZADD', logKey, now, string.format('%d', now) .. '-' .. seq)
-      redis.call('PEXPIRE', logKey, windowMs + 1000)
-    end
-  end
-end
+bucketsTake(0, 1, n, now, levels)
 return {1, 0}
+`;
+
+/**
+ * A waiting line shared by every node: KEYS[1] orders tickets by arrival (a sequence from
+ * KEYS[3], never a node's clock), KEYS[2] holds each ticket's lease expiry. ARGV: now, ticket,
+ * expiresAt, key ttl. `lineJoin` drops expired tickets (a dead node's), adds the ticket at the
+ * back unless it holds a place, renews its lease and returns how many are ahead of it.
+ */
+const LINE = `
+local function lineJoin(now, ticket, expiresAt, ttl)
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
+  for _, gone in ipairs(expired) do redis.call('ZREM', KEYS[1], gone) end
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+  if not redis.call('ZSCORE', KEYS[1], ticket) then redis.call('ZADD', KEYS[1], redis.call('INCR', KEYS[3]), ticket) end
+  redis.call('ZADD', KEYS[2], expiresAt, ticket)
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl) end
+  return redis.call('ZRANK', KEYS[1], ticket)
+end
+`;
+
+/** KEYS and ARGV as in LINE. Returns the number of tickets ahead. */
+export const JOIN_LINE = `${LINE}
+return lineJoin(tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4])
+`;
+
+/**
+ * KEYS: the line's three keys (LINE), then bucket pairs; ARGV: LINE's four, then bucket
+ * triples. Only the head of the line may take: it takes from every bucket or none, and leaves
+ * the line when it does. Returns {taken, waitMs, ahead}; waitMs is the wait for a token.
+ */
+export const TAKE_IN_TURN = `${BUCKETS}${LINE}
+local now = tonumber(ARGV[1])
+local ahead = lineJoin(now, ARGV[2], ARGV[3], ARGV[4])
+local n = (#KEYS - 3) / 2
+local levels = {}
+local wait = bucketsWait(3, 4, n, now, levels)
+if ahead > 0 or wait > 0 then return {0, wait, ahead} end
+bucketsTake(3, 4, n, now, levels)
+redis.call('ZREM', KEYS[1], ARGV[2])
+redis.call('ZREM', KEYS[2], ARGV[2])
+return {1, 0, 0}
+`;
+
+/** KEYS and ARGV as in LINE. Renews a ticket's lease while it still holds its place. */
+export const REFRESH_TICKET = `
+local score = tonumber(redis.call('ZSCORE', KEYS[2], ARGV[2]))
+if score and score > tonumber(ARGV[1]) and redis.call('ZSCORE', KEYS[1], ARGV[2]) then
+  redis.call('ZADD', KEYS[2], 'XX', ARGV[3], ARGV[2])
+  for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+end
+return 0
 `;
 
 /** KEYS[1]: bucket. ARGV: until, ttl ms from now to full after the block. */

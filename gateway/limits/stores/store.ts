@@ -2,6 +2,7 @@
  * The limits store's contract: the atomic primitives the limiter needs, implemented in memory
  * and in Redis (Lua). Every key a store writes expires, so a shared Redis does not grow.
  */
+import type { Logger } from '../../logger.js';
 
 /**
  * A token bucket. `capacity: Infinity` is a bucket that never runs out (an engine without a
@@ -42,6 +43,11 @@ export interface IncrementResult {
   value: number;
 }
 
+/** The outcome of {@link Store.takeInTurn}: `ahead` tickets are before this one (0: its turn). */
+export interface TurnResult extends TakeResult {
+  ahead: number;
+}
+
 /** The limiter's storage. Each method is one atomic step; `now` is the caller's clock. */
 export interface Store {
   readonly kind: 'memory' | 'redis';
@@ -65,6 +71,20 @@ export interface Store {
   releaseSlots(keys: readonly string[], holder: string): Promise<void>;
   /** Live (unexpired) slots per set. */
   countSlots(keys: readonly string[], now: number): Promise<number[]>;
+  /**
+   * Gives `ticket` a place at the back of the waiting line `line` (keeping the place it holds),
+   * leased until `expiresAt`; returns how many live tickets are ahead of it.
+   */
+  joinLine(line: string, ticket: string, expiresAt: number, now: number): Promise<number>;
+  /**
+   * As {@link Store.joinLine}, then, when no ticket is ahead, takes one token from every bucket
+   * (or none) and leaves the line. `waitMs` is the wait for a token whatever the place.
+   */
+  takeInTurn(line: string, ticket: string, expiresAt: number, buckets: readonly BucketSpec[], now: number): Promise<TurnResult>;
+  /** Renews the lease of a ticket that still holds its place (a heartbeat). */
+  refreshTicket(line: string, ticket: string, expiresAt: number, now: number): Promise<void>;
+  /** Gives up the ticket's place; leaving twice is harmless. */
+  leaveLine(line: string, ticket: string): Promise<void>;
   /** False while the backing service is unreachable. */
   healthy(): boolean;
   /** Calls `listener` on each transition between healthy and unreachable; returns an unsubscribe. */
@@ -80,8 +100,5 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-/** The logging the limits need; a pino logger fits. */
-export interface LimitsLogger {
-  info(object: object, message: string): void;
-  warn(object: object, message: string): void;
-}
+/** The logging the limits need: a slice of the gateway's Logger. */
+export type LimitsLogger = Pick<Logger, 'info' | 'warn'>;

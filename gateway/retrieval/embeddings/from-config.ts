@@ -48,7 +48,7 @@ export function embedderFromConfig(
       ...common,
       url,
       headers: async () => {
-        credential ??= new (await import('@azure/identity')).DefaultAzureCredential();
+        if (!credential) throw new Error('the embeddings engine has no api_key and no Entra ID credential was given');
         const token = await credential.getToken(scope);
         if (!token) throw new Error('Entra ID returned no token for the embeddings engine');
         return { authorization: `Bearer ${token.token}` };

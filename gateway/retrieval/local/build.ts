@@ -19,7 +19,7 @@ import { errorMessage, loadSources } from './sources.js';
 import type { SourceDeps } from './sources.js';
 
 /** Bumped whenever parsing, chunking or tokenizing changes, so old caches are not reused. */
-export const INDEX_FORMAT = 4;
+export const INDEX_FORMAT = 5;
 
 /** What a build did, for logs and `voice-rag index`. */
 export interface BuildStats {
@@ -132,6 +132,7 @@ export async function buildLocalIndex(config: LocalIndexConfig, deps: BuildDeps)
         title: heading ? `${parsed.title} — ${heading}` : parsed.title,
         ...(url ? { url: piece.anchor ? `${url.replace(/#.*$/, '')}#${piece.anchor}` : url } : {}),
         content: piece.text,
+        ...(heading ? { section: heading } : {}),
         doc: source.key,
       });
     });

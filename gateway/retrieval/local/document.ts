@@ -41,6 +41,8 @@ export interface Chunk {
   title: string;
   url?: string;
   content: string;
+  /** The heading of the chunk's section, when it has one besides the document title. */
+  section?: string;
   /** The source key, so results can be traced to their document. */
   doc: string;
 }

@@ -9,6 +9,7 @@ import type { Passage, Retriever, SearchOptions } from '../types.js';
 import { buildLocalIndex } from './build.js';
 import type { BuildDeps, BuildStats, BuiltIndex } from './build.js';
 import { kindFromName } from './document.js';
+import type { Chunk } from './document.js';
 import { createHybridSearch } from './hybrid.js';
 import { normalizePath } from './page-url.js';
 
@@ -27,6 +28,8 @@ export interface LocalRetrieverDeps extends BuildDeps {
 /** The local retriever, with its build statistics and a manual rebuild. */
 export interface LocalRetriever extends Retriever {
   stats(): BuildStats;
+  /** The chunks of the index in use. */
+  chunks(): readonly Chunk[];
   /** Rebuilds now (a no-op swap when nothing changed); resolves with the new statistics. */
   rebuild(): Promise<BuildStats>;
   /** Stops watching and waits for a running rebuild. */
@@ -106,6 +109,7 @@ export async function createLocalRetriever(config: LocalIndexConfig, deps: Local
       });
     },
     stats: () => current.stats,
+    chunks: () => current.index.chunks(),
     rebuild,
     async close(): Promise<void> {
       closed = true;

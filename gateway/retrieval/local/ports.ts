@@ -2,6 +2,7 @@
  * What the local index needs from the machine, as plain interfaces; gateway/node/ fulfils them
  * (fs-sources.ts, fs-cache.ts) and tests pass in-memory ones.
  */
+import type { Logger } from '../../logger.js';
 
 /** Files of a site, addressed by POSIX paths relative to the config folder. */
 export interface SourceFiles {
@@ -28,10 +29,5 @@ export interface CacheStore {
   write(name: string, text: string): Promise<void>;
 }
 
-/** The slice of a pino logger the index uses. */
-export interface RetrievalLogger {
-  debug(object: object, message?: string): void;
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
+/** The slice of the gateway's Logger the index uses. */
+export type RetrievalLogger = Omit<Logger, 'child'>;

@@ -10,6 +10,8 @@ export interface VectorIndex {
   readonly dimensions: number;
   /** The `top` nearest chunks by cosine, best first. */
   search(query: Float32Array, top: number): Array<{ doc: number; score: number }>;
+  /** The stored (unit-length) vector of chunk `doc`. */
+  vector(doc: number): Float32Array;
 }
 
 /** Builds the index; throws when the vectors differ in length. */
@@ -27,6 +29,7 @@ export function buildVectorIndex(vectors: readonly Float32Array[]): VectorIndex 
   return {
     size,
     dimensions,
+    vector: (doc) => matrix.subarray(doc * dimensions, (doc + 1) * dimensions),
     search(query, top) {
       if (query.length !== dimensions || size === 0) return [];
       let norm = 0;
@@ -37,8 +40,20 @@ export function buildVectorIndex(vectors: readonly Float32Array[]): VectorIndex 
       const bestScores = new Float64Array(k).fill(-Infinity);
       const bestDocs = new Int32Array(k).fill(-1);
       for (let row = 0, offset = 0; row < size; row++, offset += dimensions) {
-        let dot = 0;
-        for (let i = 0; i < dimensions; i++) dot += matrix[offset + i] * query[i];
+        // Four running sums: fewer dependent adds per step, measurably faster in V8.
+        let a = 0;
+        let b = 0;
+        let c = 0;
+        let d = 0;
+        let i = 0;
+        for (; i + 3 < dimensions; i += 4) {
+          a += matrix[offset + i] * query[i];
+          b += matrix[offset + i + 1] * query[i + 1];
+          c += matrix[offset + i + 2] * query[i + 2];
+          d += matrix[offset + i + 3] * query[i + 3];
+        }
+        for (; i < dimensions; i++) a += matrix[offset + i] * query[i];
+        const dot = a + b + c + d;
         if (dot <= bestScores[0]) continue;
         let at = 0;
         while (at + 1 < k && bestScores[at + 1] < dot) {

@@ -45,13 +45,18 @@ describe('capture', () => {
   it('releases the microphone on stop', async () => {
     const capture = new CaptureController(fakeHost(), () => undefined);
     const context = new AudioContext();
+    // The stream the controller got, seen from the page's side of getUserMedia.
+    const original = navigator.mediaDevices.getUserMedia;
+    const streams: MediaStream[] = [];
+    navigator.mediaDevices.getUserMedia = (constraints) => original.call(navigator.mediaDevices, constraints).then((s) => (streams.push(s), s));
     try {
       await capture.start(context);
       expect(capture.active).to.equal(true);
-      const stream = (capture as unknown as { stream: MediaStream }).stream;
+      expect(streams.length).to.equal(1);
       capture.stop();
-      expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+      expect(streams[0]!.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
     } finally {
+      navigator.mediaDevices.getUserMedia = original;
       await context.close();
     }
   });

@@ -28,7 +28,7 @@ describe('<voice-rag> session edge cases', () => {
     await waitForState(el, 'listening');
     await play(site, { json: { type: 'response_started', response_id: 'r1' } }, { tone: { ms: 2000 } });
     await waitForState(el, 'speaking');
-    await until(() => el.playback.playedMs > 100, 3000, 'playback');
+    await until(() => el.session.playedMs > 100, 3000, 'playback');
     el.sendText('And on weekends?');
     const record = await waitForMessage(site, 'text');
     const order = record.messages.map((m) => m.type).filter((t) => t === 'interrupt' || t === 'text');
@@ -47,7 +47,7 @@ describe('<voice-rag> session edge cases', () => {
     await waitForFrames(site, 3);
     await el.updateComplete;
     expect(el.state).to.equal('listening');
-    expect(el.capture.active).to.equal(true);
+    expect(el.session.micOpen).to.equal(true);
     expect(mic.getAttribute('aria-pressed')).to.equal('true');
   });
 
@@ -58,10 +58,10 @@ describe('<voice-rag> session edge cases', () => {
     mic.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
     await waitForState(el, 'listening');
     mic.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
-    await el.context!.suspend();
-    await until(() => el.context?.state === 'suspended', 2000, 'context suspended');
+    await el.session.audioContext!.suspend();
+    await until(() => el.session.audioContext?.state === 'suspended', 2000, 'context suspended');
     mic.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }));
-    await until(() => el.context?.state === 'running', 2000, 'context resumed');
+    await until(() => el.session.audioContext?.state === 'running', 2000, 'context resumed');
     mic.dispatchEvent(new PointerEvent('pointerup', { bubbles: true }));
     expect(el.state).to.equal('listening');
   });
@@ -93,17 +93,24 @@ describe('<voice-rag> session edge cases', () => {
       { waitMs: 100 });
     expect(el.state).to.equal('speaking');
     await waitForState(el, 'listening', 3000);
-    expect(el.playback.bufferedMs).to.equal(0);
+    expect(el.session.bufferedMs).to.equal(0);
   });
 
   it('leaves the transcript where the visitor scrolled it when only the status changes', async () => {
-    const el = await widget(uniqueSite('scroll'));
-    el.turns = Array.from({ length: 30 }, (_, i) => ({ id: `t${i}`, role: 'user' as const, text: `question ${i}`, final: true, sources: [] }));
+    const site = uniqueSite('scroll');
+    const el = await widget(site);
+    part(el, 'mic-button').click();
+    await waitForState(el, 'listening');
+    await play(site, ...Array.from({ length: 30 }, (_, i) => ({
+      json: { type: 'user_transcript' as const, item_id: `t${i}`, text: `question ${i}`, final: true },
+    })));
+    await until(() => el.session.view.turns.length === 30, 2000, 'thirty turns');
     await el.updateComplete;
     const list = part(el, 'transcript');
     expect(list.scrollTop).to.be.greaterThan(0);
     list.scrollTop = 0;
-    el.announcement = 'something else';
+    await play(site, { json: { type: 'searching', query: 'anything' } });
+    await waitForState(el, 'searching');
     await el.updateComplete;
     expect(list.scrollTop).to.equal(0);
   });
@@ -116,7 +123,7 @@ describe('<voice-rag> session edge cases', () => {
     await waitForState(el, 'error');
     await new Promise((r) => setTimeout(r, 300));
     expect(errors).to.deep.equal(['upstream_unavailable']);
-    expect([el.capture.active, el.context]).to.deep.equal([false, undefined]);
+    expect([el.session.micOpen, el.session.audioContext]).to.deep.equal([false, undefined]);
   });
 
   it('cancels the automatic retry on Escape', async () => {

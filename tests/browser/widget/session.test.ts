@@ -61,7 +61,7 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     const record = await waitForFrames(site, 10);
     expect(record.frames.every((n) => n === 960)).to.equal(true);
     expect(record.framesBeforeReady).to.equal(0);
-    await until(() => el.levels.level > 0.05, 2000, 'the waveform to follow the mic');
+    await until(() => el.session.level > 0.05, 2000, 'the waveform to follow the mic');
 
     await play(site,
       { json: { type: 'speech_started' } },
@@ -77,7 +77,7 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
       { json: { type: 'assistant_transcript', item_id: 'a1', delta: 'You can return ' } });
     await waitForState(el, 'speaking');
     const live = el.shadowRoot!.querySelector('[aria-live=polite]')!;
-    await until(() => el.turns.some((t) => t.id === 'a1'), 2000, 'first delta');
+    await until(() => el.session.view.turns.some((t) => t.id === 'a1'), 2000, 'first delta');
     await el.updateComplete;
     expect(live.textContent).not.to.contain('You can return');
     expect(part(el, 'transcript').textContent).to.contain('You can return');
@@ -152,8 +152,8 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     await waitForState(el, 'ended');
     const record = await waitForClosed(site);
     expect(record.closeCode).to.equal(1000);
-    expect(el.capture.active).to.equal(false);
-    expect(el.context).to.equal(undefined);
+    expect(el.session.micOpen).to.equal(false);
+    expect(el.session.audioContext).to.equal(undefined);
     expect(part(el, 'mic-button').getAttribute('aria-pressed')).to.equal('false');
     expect(await axeViolations(el)).to.deep.equal([]);
   });
@@ -163,10 +163,10 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     const el = await widget(site);
     part(el, 'mic-button').click();
     await waitForState(el, 'listening');
-    await el.context!.suspend();
+    await el.session.audioContext!.suspend();
     await until(() => part(el, 'status').textContent!.includes(en.resumeAudio), 2000, 'resume notice');
     part(el, 'mic-button').click();
-    await until(() => el.context?.state === 'running', 2000, 'context resumed');
+    await until(() => el.session.audioContext?.state === 'running', 2000, 'context resumed');
     await until(() => !part(el, 'status').textContent!.includes(en.resumeAudio), 2000, 'notice cleared');
     expect(el.state).to.equal('listening');
   });
@@ -204,7 +204,7 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     await el.updateComplete;
     expect(errors).to.deep.equal(['upstream_error']);
     expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal(en.errors.upstream_error);
-    expect(el.capture.active).to.equal(false);
+    expect(el.session.micOpen).to.equal(false);
   });
 
   it('flushes playback on speech_started and sends the played position (barge-in)', async () => {
@@ -213,8 +213,8 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     part(el, 'mic-button').click();
     await waitForState(el, 'listening');
     await play(site, { json: { type: 'response_started', response_id: 'r1' } }, { tone: { ms: 3000 } });
-    await until(() => el.playback.playedMs > 0, 3000, 'playback start');
-    const startedAt = performance.now() - el.playback.playedMs;
+    await until(() => el.session.playedMs > 0, 3000, 'playback start');
+    const startedAt = performance.now() - el.session.playedMs;
     await new Promise((r) => setTimeout(r, 800));
     await play(site, { json: { type: 'speech_started' } });
     const record = await waitForMessage(site, 'interrupt');
@@ -222,13 +222,13 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     const interrupt = record.messages.find((m) => m.type === 'interrupt') as { played_ms: number };
     expect(interrupt.played_ms).to.be.greaterThan(600);
     expect(interrupt.played_ms).to.be.at.most(heardMs * 1.15);
-    expect(el.playback.bufferedMs).to.equal(0);
+    expect(el.session.bufferedMs).to.equal(0);
     await waitForState(el, 'listening');
     // The rest of the cancelled answer is dropped until the next response_started.
     await play(site, { tone: { ms: 500 } }, { waitMs: 100 });
-    expect(el.playback.bufferedMs).to.equal(0);
+    expect(el.session.bufferedMs).to.equal(0);
     await play(site, { json: { type: 'response_started', response_id: 'r2' } }, { tone: { ms: 300 } }, { waitMs: 100 });
-    expect(el.playback.bufferedMs + el.playback.playedMs).to.be.greaterThan(0);
+    expect(el.session.bufferedMs + el.session.playedMs).to.be.greaterThan(0);
   });
 
   it('sends an interrupt with the played position when the visitor stops during an answer', async () => {
@@ -237,7 +237,7 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     part(el, 'mic-button').click();
     await waitForState(el, 'listening');
     await play(site, { json: { type: 'response_started', response_id: 'r1' } }, { tone: { ms: 2000 } });
-    await until(() => el.playback.playedMs > 200, 3000, 'playback');
+    await until(() => el.session.playedMs > 200, 3000, 'playback');
     part(el, 'mic-button').click();
     const record = await waitForClosed(site);
     const interrupt = record.messages.find((m) => m.type === 'interrupt') as { played_ms: number } | undefined;
@@ -254,7 +254,7 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     const record = await waitForMessage(site, 'text');
     expect(record.messages).to.deep.include({ type: 'text', text: 'Opening hours?' });
     expect(el.state).to.equal('listening');
-    expect(el.capture.active).to.equal(false);
+    expect(el.session.micOpen).to.equal(false);
     expect(input.value).to.equal('');
   });
 

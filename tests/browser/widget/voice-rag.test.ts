@@ -40,8 +40,8 @@ describe('<voice-rag> element', () => {
     el.addEventListener('voice-rag-state', (e) => states.push(e.state));
     void el.start();
     el.remove();
-    expect(el.context).to.equal(undefined);
-    expect(el.connection.open).to.equal(false);
+    expect(el.session.audioContext).to.equal(undefined);
+    expect(el.session.connected).to.equal(false);
     expect(states).to.deep.equal(['connecting', 'ended']);
   });
 

@@ -1,6 +1,6 @@
 /**
  * Debian's Chromium through playwright-core, with the fake microphone fed a WAV file
- * (TOOLCHAIN.md §6), and screenshots under test-artifacts/e2e/<test>/<state>.png.
+ * (`--use-file-for-fake-audio-capture`), and screenshots under test-artifacts/e2e/<test>/<state>.png.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

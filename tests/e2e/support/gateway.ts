@@ -21,6 +21,9 @@ export interface GatewayProcess {
   /** `http://127.0.0.1:PORT`: the origin the demo config allows (its origins use `${PORT}`). */
   readonly origin: string;
   readonly port: number;
+  /** The child process (to signal it) and its exit (code, or null when a signal ended it). */
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
   /** Every stdout/stderr line so far. */
   readonly logs: readonly LogLine[];
   /** Resolves with the first log line (past or future) matching `predicate`. */
@@ -36,6 +39,8 @@ export interface StartGatewayOptions {
   env?: Record<string, string>;
   /** How long to wait for `/healthz`. */
   timeoutMs?: number;
+  /** Listen on this port (a restarted node keeps its port); default: a free one. */
+  port?: number;
 }
 
 /**
@@ -72,7 +77,7 @@ export function freePort(): Promise<number> {
 export async function startGateway(options: StartGatewayOptions = {}): Promise<GatewayProcess> {
   const missing = missingBuild();
   if (missing.length) throw new Error(`the e2e tests need a build first; missing: ${missing.join(', ')}`);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const config = options.config ?? 'demo/voice-rag.config.yaml';
   const env: NodeJS.ProcessEnv = { ...process.env };
   // The demo must run on the offline engine whatever the developer's shell says.
@@ -116,6 +121,8 @@ export async function startGateway(options: StartGatewayOptions = {}): Promise<G
   return {
     origin,
     port,
+    child,
+    exited,
     logs,
     waitForLog(predicate, timeoutMs = 10_000) {
       const found = logs.find(predicate);

@@ -8,7 +8,7 @@ import { configSchema } from '../../../gateway/config/schema.js';
 import { createAdmission } from '../../../gateway/limits/admission.js';
 import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import type { Store } from '../../../gateway/limits/stores/store.js';
-import type { Lease } from '../../../gateway/limits/types.js';
+import type { AdmissionRequest, Lease } from '../../../gateway/limits/types.js';
 import { FakeClock, flushPromises } from '../../support/fake-clock.js';
 
 /** Engine id → quota (or undefined), site id → engine and limits. */
@@ -35,6 +35,12 @@ export function makeConfig(shape: ConfigShape): GatewayConfig {
       ]),
     ),
   });
+}
+
+/** An admit request for a site of `config`, from `visitorId`, that never leaves the queue. */
+export function requestFor(config: GatewayConfig, siteId: string, visitorId: string, onQueued: (retryInMs: number) => void = () => {}): AdmissionRequest {
+  const site = config.sites[siteId]!;
+  return { siteId, site, engineId: site.engine, engine: config.engines[site.engine]!, visitorId, signal: new AbortController().signal, onQueued };
 }
 
 /** The outcome of one admit, updated as it settles. */

@@ -8,7 +8,7 @@ import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import type { Lease } from '../../../gateway/limits/types.js';
 import { redisSkipReason, startRedis } from '../../support/redis.js';
 import type { TestRedis } from '../../support/redis.js';
-import { makeConfig } from './harness.js';
+import { makeConfig, requestFor } from './harness.js';
 import { unreachableStore } from './store-fixtures.js';
 
 const config = makeConfig({
@@ -22,15 +22,7 @@ async function setUp(server: TestRedis, onFailure: 'closed' | 'open') {
   const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
   const leases: Lease[] = [];
   const admit = async (): Promise<Lease> => {
-    const lease = await admission.admit({
-      siteId: 'docs',
-      site: config.sites.docs!,
-      engineId: 'aoai',
-      engine: config.engines.aoai!,
-      visitorId: 'v',
-      signal: new AbortController().signal,
-      onQueued: () => {},
-    });
+    const lease = await admission.admit(requestFor(config, 'docs', 'v'));
     leases.push(lease);
     return lease;
   };
@@ -104,6 +96,22 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
     expect(node.logger.warn).toHaveBeenCalledTimes(1);
   });
 
+  it('stays down while Redis is down, even after a call that needed nothing from Redis', async () => {
+    const node = await setUp(server, 'closed');
+    dispose = node.dispose;
+    await node.admit();
+    await server.stop();
+    await node.admit().catch(() => {});
+    expect(node.store.healthy()).toBe(false);
+    // Past the probe interval, calls reach the primary again; releasing or counting no keys
+    // sends nothing to Redis, so its success says nothing about Redis (found by tests/topology).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await node.store.releaseSlots([], 'nobody');
+    expect(await node.store.countSlots([], Date.now())).toEqual([]);
+    expect(node.store.healthy()).toBe(false);
+    expect(node.logger.info).not.toHaveBeenCalled();
+  });
+
   it('admits on local limits when on_failure is open, and goes back to Redis when it returns', async () => {
     const node = await setUp(server, 'open');
     dispose = node.dispose;
@@ -135,7 +143,7 @@ describe('failover store', () => {
     const store = createFailoverStore({ primary: failing, fallback: createMemoryStore(systemClock), onFailure: 'closed', clock: systemClock, logger });
     const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
     const refusal = await admission
-      .admit({ siteId: 'docs', site: config.sites.docs!, engineId: 'aoai', engine: config.engines.aoai!, visitorId: 'v', signal: new AbortController().signal, onQueued: () => {} })
+      .admit(requestFor(config, 'docs', 'v'))
       .catch((error: unknown) => error);
     expect((refusal as GatewayError).code).toBe('upstream_unavailable');
     expect(logger.warn).toHaveBeenCalledTimes(1);

@@ -1,15 +1,12 @@
 /** The Redis store, alone and behind the failover store, through the shared store suite on a single Redis. */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { systemClock } from '../../../gateway/clock.js';
-import { createFailoverStore } from '../../../gateway/limits/stores/failover.js';
-import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../../gateway/limits/stores/redis.js';
 import type { BucketSpec } from '../../../gateway/limits/stores/store.js';
 import { redisSkipReason, startRedis } from '../../support/redis.js';
 import type { TestRedis } from '../../support/redis.js';
 import { storeCases } from './store.cases.js';
-import { realClockFixture } from './store-fixtures.js';
+import { failoverFixture, realClockFixture } from './store-fixtures.js';
 
 let server: TestRedis | undefined;
 let prefixCount = 0;
@@ -24,15 +21,7 @@ afterAll(async () => {
 
 storeCases('redis', async () => realClockFixture(createRedisStore({ url: server!.url, keyPrefix: prefix() })), redisSkipReason);
 
-storeCases(
-  'failover over redis',
-  async () => {
-    const primary = createRedisStore({ url: server!.url, keyPrefix: prefix() });
-    const logger = { info: vi.fn(), warn: vi.fn() };
-    return realClockFixture(createFailoverStore({ primary, fallback: createMemoryStore(systemClock), onFailure: 'closed', clock: systemClock, logger }));
-  },
-  redisSkipReason,
-);
+storeCases('failover over redis', async () => failoverFixture(createRedisStore({ url: server!.url, keyPrefix: prefix() })), redisSkipReason);
 
 describe.skipIf(redisSkipReason !== undefined)('redis store keys', () => {
   it('gives every key it writes a time to live', async () => {

@@ -1,5 +1,8 @@
 /** Stores for the shared store suite: a fixture on the real clock, and a primary that never answers. */
+import { vi } from 'vitest';
 import { systemClock } from '../../../gateway/clock.js';
+import { createFailoverStore } from '../../../gateway/limits/stores/failover.js';
+import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import { StoreUnavailableError } from '../../../gateway/limits/stores/store.js';
 import type { Store } from '../../../gateway/limits/stores/store.js';
 import type { StoreFixture } from './store.cases.js';
@@ -12,6 +15,12 @@ export function realClockFixture(store: Store): StoreFixture {
     pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     dispose: () => store.close(),
   };
+}
+
+/** The failover store (`on_failure: closed`) over a live shared store, on the real clock. */
+export function failoverFixture(primary: Store): StoreFixture {
+  const logger = { info: vi.fn(), warn: vi.fn() };
+  return realClockFixture(createFailoverStore({ primary, fallback: createMemoryStore(systemClock), onFailure: 'closed', clock: systemClock, logger }));
 }
 
 /** A primary whose backing service never answers: every operation throws StoreUnavailableError. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createConfigHolder } from '../../../gateway/config/index.js';
 import { loadConfig } from '../../../gateway/node/config-file.js';
-import { createLogger } from '../../../gateway/log.js';
+import { createLogger } from '../../../gateway/node/log.js';
 import { watchConfig } from '../../../gateway/node/config-watcher.js';
 import type { WatchLogger } from '../../../gateway/node/config-watcher.js';
 

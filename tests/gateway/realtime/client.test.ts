@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../gateway/config/schema.js';
 import { GatewayError } from '../../../gateway/errors.js';
 import { connectUpstream, type UpstreamEvent } from '../../../gateway/realtime/client.js';
-import { silentLogger } from '../../../gateway/realtime/logger.js';
+import { silentLogger } from '../../../gateway/logger.js';
 import type { SocketFactory, UpstreamSocket } from '../../../gateway/realtime/socket.js';
-import { createManualClock } from '../../support/manual-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 const engine = configSchema.parse({
   engines: { aoai: { kind: 'azure-openai', endpoint: 'https://res.openai.azure.com', deployment: 'gpt-realtime', connect_timeout_ms: 5000 } },
@@ -27,7 +27,7 @@ function burstFactory(frames: string[]): SocketFactory {
 
 describe('connectUpstream', () => {
   it('gives up at connect_timeout_ms while the Entra ID credential hangs', async () => {
-    const clock = createManualClock();
+    const clock = new FakeClock();
     const connecting = connectUpstream({
       engineId: 'aoai',
       engine,
@@ -53,7 +53,7 @@ describe('connectUpstream', () => {
         JSON.stringify({ type: 'response.audio.delta', delta: 'AAAA' }),
       ]),
       tokens: { get: () => Promise.resolve('token') },
-      clock: createManualClock(),
+      clock: new FakeClock(),
       logger: silentLogger,
     });
     const seen: UpstreamEvent[] = [];

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TokenSource } from '../../../gateway/realtime/token-cache.js';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
-import { createManualClock, type ManualClock } from '../../support/manual-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-function testCredential(clock: ManualClock): TokenSource & { calls: string[] } {
+function testCredential(clock: FakeClock): TokenSource & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
@@ -31,7 +31,7 @@ async function sessionHeaders(h: Harness): Promise<Record<string, unknown>> {
 
 describe('Entra ID', () => {
   it('sends a bearer token, reuses it across connects and refreshes it before expiry', async () => {
-    const clock = createManualClock();
+    const clock = new FakeClock();
     const credential = testCredential(clock);
     harness = await startHarness({ clock, credential, engine: { api_key: undefined } });
 
@@ -52,7 +52,7 @@ describe('Entra ID', () => {
   });
 
   it('uses entra_scope when set', async () => {
-    const clock = createManualClock();
+    const clock = new FakeClock();
     const credential = testCredential(clock);
     harness = await startHarness({ clock, credential, engine: { api_key: undefined, entra_scope: 'https://ai.azure.com/.default' } });
     await sessionHeaders(harness);

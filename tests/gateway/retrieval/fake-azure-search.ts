@@ -1,7 +1,9 @@
 /**
- * A local stand-in for the Azure AI Search REST API, speaking just the calls
- * `SearchClient.search` makes (`POST /indexes('NAME')/docs/search.post.search`), so tests run
- * the real client. It records every request and can be told to be slow or to fail.
+ * A local stand-in for the Azure AI Search REST API, speaking just the calls the real clients
+ * make: `SearchClient.search` (`POST /indexes('NAME')/docs/search.post.search`, with `top` and
+ * `skip`), `SearchClient` document batches (`POST …/docs/search.index`: upload, mergeOrUpload,
+ * delete) and `SearchIndexClient` get and create-or-update (`GET`/`PUT /indexes('NAME')`). It
+ * records every request and can be told to be slow or to fail.
  */
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, RequestListener, Server } from 'node:http';
@@ -26,6 +28,10 @@ export interface FakeSearchService {
   delayMs: number;
   /** When set, every search answers with this status and an OData error body. */
   failStatus: number | undefined;
+  /** The index definition last PUT (undefined: the index does not exist yet, unless docs were given). */
+  definition: Record<string, unknown> | undefined;
+  /** The documents, changed by document batches. */
+  docs: FakeDoc[];
   close(): Promise<void>;
 }
 
@@ -41,6 +47,8 @@ export async function startFakeSearch(
     requests: [],
     delayMs: 0,
     failStatus: undefined,
+    definition: docs.length > 0 ? { name: index } : undefined,
+    docs,
     close: async () => {},
   };
   const handler: RequestListener = (req, res) => {
@@ -57,6 +65,18 @@ export async function startFakeSearch(
         res.end(JSON.stringify(payload));
       };
       const answer = () => {
+        if (url.pathname === `/indexes('${index}')`) {
+          if (req.method === 'PUT') {
+            const created = !service.definition;
+            service.definition = body;
+            return reply(created ? 201 : 200, body);
+          }
+          return service.definition ? reply(200, service.definition) : reply(404, { error: { code: 'ResourceNotFound', message: `No index with the name '${index}' was found` } });
+        }
+        if (url.pathname === `/indexes('${index}')/docs/search.index` && req.method === 'POST') {
+          if (!service.definition) return reply(404, { error: { code: 'ResourceNotFound', message: 'no such index' } });
+          return reply(200, { value: applyBatch(service.docs, body, keyField) });
+        }
         if (url.pathname !== `/indexes('${index}')/docs/search.post.search`) {
           return reply(404, { error: { code: 'NotFound', message: `no route ${url.pathname}` } });
         }
@@ -64,7 +84,7 @@ export async function startFakeSearch(
           return reply(service.failStatus, { error: { code: 'ServiceUnavailable', message: 'fake outage' } });
         }
         try {
-          reply(200, { value: searchDocs(docs, body, keyField) });
+          reply(200, { value: searchDocs(service.docs, body, keyField) });
         } catch (error) {
           reply(400, { error: { code: 'InvalidRequestParameter', message: String(error) } });
         }
@@ -108,8 +128,29 @@ function searchDocs(docs: FakeDoc[], body: Record<string, unknown>, keyField: st
     .sort((a, b) => b.score - a.score);
   const select = typeof body.select === 'string' && body.select !== '*' ? body.select.split(',') : undefined;
   const top = typeof body.top === 'number' ? body.top : 50;
-  return scored.slice(0, top).map(({ doc, score }) => {
+  const skip = typeof body.skip === 'number' ? body.skip : 0;
+  return scored.slice(skip, skip + top).map(({ doc, score }) => {
     const picked = select ? Object.fromEntries(select.filter((k) => k in doc).map((k) => [k, doc[k]])) : doc;
     return { '@search.score': score, ...picked };
+  });
+}
+
+/** Applies an index batch (`upload`, `merge`, `mergeOrUpload`, `delete`) in place; one result per action. */
+function applyBatch(docs: FakeDoc[], body: Record<string, unknown>, keyField: string) {
+  const actions = Array.isArray(body.value) ? (body.value as FakeDoc[]) : [];
+  return actions.map((action) => {
+    const { '@search.action': kind, ...fields } = action;
+    const key = String(fields[keyField]);
+    const at = docs.findIndex((doc) => String(doc[keyField]) === key);
+    if (kind === 'delete') {
+      if (at >= 0) docs.splice(at, 1);
+    } else if (kind === 'upload' || kind === 'mergeOrUpload' || (kind === 'merge' && at >= 0)) {
+      const merged = kind === 'upload' || at < 0 ? fields : { ...docs[at], ...fields };
+      if (at >= 0) docs[at] = merged;
+      else docs.push(merged);
+    } else {
+      return { key, status: false, errorMessage: `Document not found or unknown action ${String(kind)}`, statusCode: 404 };
+    }
+    return { key, status: true, errorMessage: null, statusCode: kind === 'delete' ? 200 : at >= 0 ? 200 : 201 };
   });
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../../../gateway/realtime/logger.js';
+import { silentLogger } from '../../../gateway/logger.js';
 import { fuseByRank, RRF_K, searchPhrasings } from '../../../gateway/retrieval/fuse.js';
 import type { Passage, Retriever } from '../../../gateway/retrieval/types.js';
 import { createToolLoop } from '../../../gateway/session/tool-loop.js';
-import { createManualClock } from '../../support/manual-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 const p = (id: string, score = 1): Passage => ({ id, title: id.toUpperCase(), content: `text of ${id}`, score });
 
@@ -65,7 +65,7 @@ describe('reciprocal-rank fusion', () => {
       },
       sendToBrowser: () => {},
       requestResponse: () => {},
-      clock: createManualClock(),
+      clock: new FakeClock(),
       logger: silentLogger,
     });
     tools.callReady('resp_1', 'call_1', 'search', JSON.stringify({ query: 'ride the waves', alternatives: ['surfing lessons', 7] }));

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { BrowserHandlers, RealtimeEndpoint } from '../../../gateway/app.js';
+import type { BrowserHandlers, WidgetEndpoint } from '../../../gateway/server/app.js';
 import { acceptBrowserSockets, corkedBrowserSocket } from '../../../gateway/server/browser-sockets.js';
 import type { BrowserSocket } from '../../../gateway/session/types.js';
 
@@ -35,7 +35,7 @@ describe('browser upgrades on ws directly', () => {
     server = undefined;
   });
 
-  async function start(endpoint: RealtimeEndpoint): Promise<number> {
+  async function start(endpoint: WidgetEndpoint): Promise<number> {
     server = createServer((_req, res) => res.end('http'));
     acceptBrowserSockets(server, new WebSocketServer({ noServer: true }), endpoint);
     await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));

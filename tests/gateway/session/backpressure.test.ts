@@ -7,7 +7,7 @@ import { createVisitorSession } from '../../../gateway/session/visitor-session.j
 import type { BrowserSocket } from '../../../gateway/session/types.js';
 import { createUnlimitedAdmission } from '../../../gateway/server/fallbacks.js';
 import { testConfig } from '../../support/gateway-harness.js';
-import { createManualClock } from '../../support/manual-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES } from '../../support/memory-retriever.js';
 import { createRecordingLogger } from '../../support/recording-logger.js';
 
@@ -58,7 +58,7 @@ describe('outgoing audio', () => {
         admission: createUnlimitedAdmission(),
         retriever: createMemoryRetriever(NORTHWIND_PASSAGES),
         connect: async () => upstream.connection,
-        clock: createManualClock(),
+        clock: new FakeClock(),
         logger: createRecordingLogger(),
       },
       browser,

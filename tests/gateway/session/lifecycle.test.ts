@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAudioRateMeter } from '../../../gateway/session/audio-rate.js';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
-import { createManualClock } from '../../support/manual-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -11,7 +11,7 @@ afterEach(async () => {
 
 describe('session timers', () => {
   it('ends an idle session with session_expired and 4408', async () => {
-    const clock = createManualClock();
+    const clock = new FakeClock();
     harness = await startHarness({ clock, site: { limits: { idle_seconds: 60 } } });
     const widget = await harness.connect();
     await widget.next('ready');
@@ -23,7 +23,7 @@ describe('session timers', () => {
   });
 
   it('ends a session at max_session_seconds even while the visitor talks', async () => {
-    const clock = createManualClock();
+    const clock = new FakeClock();
     harness = await startHarness({ clock, site: { limits: { idle_seconds: 60, max_session_seconds: 120 } } });
     const widget = await harness.connect();
     await widget.next('ready');
@@ -68,7 +68,7 @@ describe('session faults', () => {
     upstream.send({ type: 'error', error: { type: 'invalid_request_error', code: 'session_expired', message: 'Your session hit the maximum duration of 30 minutes.', event_id: null } });
     expect(await widget.next('error')).toMatchObject({ code: 'upstream_error' });
     expect((await widget.closed).code).toBe(4502);
-    expect(harness.logger.lines.some((l) => l.fields.upstream_code === 'session_expired' && typeof l.fields.session_id === 'string')).toBe(true);
+    expect(harness.logs.parsed().some((l) => l.upstream_code === 'session_expired' && typeof l.session_id === 'string')).toBe(true);
   });
 
   it('keeps the session on an upstream error answering one client event, and never forwards it', async () => {
@@ -98,7 +98,7 @@ describe('session faults', () => {
   });
 
   it('answers upstream_unavailable 4503 when the upstream never sends session.created', async () => {
-    const clock = createManualClock();
+    const clock = new FakeClock();
     harness = await startHarness({ clock });
     harness.upstream.silent = true;
     const widget = await harness.connect();

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../gateway/protocol.js';
-import { silentLogger } from '../../../gateway/realtime/logger.js';
+import { silentLogger } from '../../../gateway/logger.js';
 import { SEARCH_UNAVAILABLE } from '../../../gateway/retrieval/format.js';
 import { createToolLoop, snippetOf } from '../../../gateway/session/tool-loop.js';
-import { createManualClock } from '../../support/manual-clock.js';
+import { FakeClock } from '../../support/fake-clock.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES } from '../../support/memory-retriever.js';
 
 function loop() {
-  const clock = createManualClock();
+  const clock = new FakeClock();
   const retriever = createMemoryRetriever(NORTHWIND_PASSAGES);
   const upstream: Array<Record<string, any>> = [];
   const browser: ServerMessage[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ServerMessage } from '../../../gateway/protocol.js';
-import { silentLogger } from '../../../gateway/realtime/logger.js';
+import { silentLogger } from '../../../gateway/logger.js';
 import type { ToolLoop } from '../../../gateway/session/tool-loop.js';
 import { createTranslator } from '../../../gateway/session/translator.js';
 import { createTurns } from '../../../gateway/session/turns.js';

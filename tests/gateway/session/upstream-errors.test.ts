@@ -73,7 +73,7 @@ describe('privacy', () => {
       upstream.send({ type: 'conversation.item.input_audio_transcription.completed', item_id: 'item_u', content_index: 0, transcript: 'my spoken secret' });
       await upstream.waitFor('conversation.item.create');
       await widget.next('user_transcript');
-      const logged = JSON.stringify(harness!.logger.lines);
+      const logged = harness!.logs.lines.join('\n');
       expect(logged.includes('my private question')).toBe(logTranscripts);
       expect(logged.includes('my spoken secret')).toBe(logTranscripts);
       expect(logged).not.toContain('test-key');

@@ -6,7 +6,7 @@
  * ← {type:'stall', ms} → blocks its event loop that long (a GC pause, CPU starvation) → {type:'stalled'};
  * ← {type:'stop'} → exits 0 after a shutdown.
  */
-import { createLogger } from '../../../gateway/log.js';
+import { createLogger } from '../../../gateway/node/log.js';
 import { createGateway } from '../../../gateway/server/gateway.js';
 import { createUnlimitedAdmission } from '../../../gateway/server/fallbacks.js';
 import { testConfig } from '../../support/gateway-harness.js';

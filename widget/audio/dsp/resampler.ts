@@ -14,48 +14,48 @@ const CUTOFF = 0.9;
 export class SincResampler {
   /** Input samples consumed per output sample. */
   readonly ratio: number;
-  private readonly halfWidth: number;
-  private readonly table: Float32Array;
-  private buffer: Float32Array;
-  private length: number;
+  readonly #halfWidth: number;
+  readonly #table: Float32Array;
+  #buffer: Float32Array;
+  #length: number;
   /** Position of the next output sample, in input samples from `buffer[0]`. */
-  private position: number;
+  #position: number;
 
   constructor(inputRate: number, outputRate: number) {
     this.ratio = inputRate / outputRate;
     // Cut-off in cycles per input sample; below the output's Nyquist when downsampling.
     const cutoff = 0.5 * Math.min(1, outputRate / inputRate) * CUTOFF;
-    this.halfWidth = ZERO_CROSSINGS / (2 * cutoff);
-    const points = Math.ceil(this.halfWidth * TABLE_RESOLUTION) + 2;
-    this.table = new Float32Array(points);
+    this.#halfWidth = ZERO_CROSSINGS / (2 * cutoff);
+    const points = Math.ceil(this.#halfWidth * TABLE_RESOLUTION) + 2;
+    this.#table = new Float32Array(points);
     for (let i = 0; i < points; i++) {
       const t = i / TABLE_RESOLUTION;
       const x = 2 * cutoff * t;
       const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-      const w = t >= this.halfWidth ? 0 : blackman(t / this.halfWidth);
-      this.table[i] = 2 * cutoff * sinc * w;
+      const w = t >= this.#halfWidth ? 0 : blackman(t / this.#halfWidth);
+      this.#table[i] = 2 * cutoff * sinc * w;
     }
-    const pad = Math.ceil(this.halfWidth);
-    this.buffer = new Float32Array(pad * 2 + 8192);
+    const pad = Math.ceil(this.#halfWidth);
+    this.#buffer = new Float32Array(pad * 2 + 8192);
     // Leading zeros stand in for the silence before the stream started.
-    this.length = pad;
-    this.position = pad;
+    this.#length = pad;
+    this.#position = pad;
   }
 
   /** Largest output count one `process` call can produce for `inputLength` input samples. */
   maxOutput(inputLength: number): number {
-    return Math.ceil((inputLength + this.halfWidth * 2) / this.ratio) + 2;
+    return Math.ceil((inputLength + this.#halfWidth * 2) / this.ratio) + 2;
   }
 
   /** Feeds `input` and writes every output sample now computable into `output`; returns the count. */
   process(input: Float32Array, output: Float32Array): number {
-    this.append(input);
-    const reach = this.halfWidth;
-    const table = this.table;
-    const buffer = this.buffer;
+    this.#append(input);
+    const reach = this.#halfWidth;
+    const table = this.#table;
+    const buffer = this.#buffer;
     let produced = 0;
-    while (this.position + reach < this.length - 1 && produced < output.length) {
-      const centre = this.position;
+    while (this.#position + reach < this.#length - 1 && produced < output.length) {
+      const centre = this.#position;
       const first = Math.max(0, Math.ceil(centre - reach));
       const last = Math.floor(centre + reach);
       let sum = 0;
@@ -66,29 +66,29 @@ export class SincResampler {
         sum += buffer[i]! * (table[j]! + (table[j + 1]! - table[j]!) * frac);
       }
       output[produced++] = sum;
-      this.position += this.ratio;
+      this.#position += this.ratio;
     }
-    this.compact();
+    this.#compact();
     return produced;
   }
 
-  private append(input: Float32Array): void {
-    if (this.length + input.length > this.buffer.length) {
-      const grown = new Float32Array((this.length + input.length) * 2);
-      grown.set(this.buffer.subarray(0, this.length));
-      this.buffer = grown;
+  #append(input: Float32Array): void {
+    if (this.#length + input.length > this.#buffer.length) {
+      const grown = new Float32Array((this.#length + input.length) * 2);
+      grown.set(this.#buffer.subarray(0, this.#length));
+      this.#buffer = grown;
     }
-    this.buffer.set(input, this.length);
-    this.length += input.length;
+    this.#buffer.set(input, this.#length);
+    this.#length += input.length;
   }
 
   /** Drops samples no future output can reach, so the buffer never grows in a steady stream. */
-  private compact(): void {
-    const drop = Math.floor(this.position - this.halfWidth) - 1;
+  #compact(): void {
+    const drop = Math.floor(this.#position - this.#halfWidth) - 1;
     if (drop <= 0) return;
-    this.buffer.copyWithin(0, drop, this.length);
-    this.length -= drop;
-    this.position -= drop;
+    this.#buffer.copyWithin(0, drop, this.#length);
+    this.#length -= drop;
+    this.#position -= drop;
   }
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEARCH_NO_RESULTS, SEARCH_UNAVAILABLE, formatPassagesForModel } from '../../../../gateway/retrieval/format.js';
-import { startOfflineEngine, type OfflineEngine } from '../../../../gateway/engines/offline/index.js';
+import { startOfflineEngine, type OfflineEngine } from '../../../../gateway/node/offline/engine.js';
 import { connect, decodeDeltas, RAG_TOOLS, rms, type ServerEvent, type TestClient } from './client.js';
 
 const PASSAGES = formatPassagesForModel(

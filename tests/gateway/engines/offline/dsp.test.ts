@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resample, Resampler } from '../../../../gateway/engines/offline/resample.js';
 import { Pacer } from '../../../../gateway/engines/offline/pacing.js';
 import { InputBuffer } from '../../../../gateway/engines/offline/input-buffer.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../../support/fake-clock.js';
 
 const tone = (hz: number, rate: number, seconds: number, amplitude = 10_000) =>
   Int16Array.from({ length: Math.round(rate * seconds) }, (_, i) => Math.round(amplitude * Math.sin((2 * Math.PI * hz * i) / rate)));

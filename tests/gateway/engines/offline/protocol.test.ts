@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOfflineEngine, type OfflineEngine } from '../../../../gateway/engines/offline/index.js';
+import { startOfflineEngine, type OfflineEngine } from '../../../../gateway/node/offline/engine.js';
 import type { TtsEngine } from '../../../../gateway/engines/offline/tts.js';
 import { connect, RAG_TOOLS, type TestClient } from './client.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOfflineEngine, type OfflineEngine } from '../../../../gateway/engines/offline/index.js';
+import { startOfflineEngine, type OfflineEngine } from '../../../../gateway/node/offline/engine.js';
 import type { TtsEngine } from '../../../../gateway/engines/offline/tts.js';
 import { advanceUntil, connect, decodeDeltas, RAG_TOOLS, type TestClient } from './client.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../../support/fake-clock.js';
 
 /** 100 ms of tone per character: long enough to interrupt, quick to make. */
 const toneTts: TtsEngine = {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFliteTts } from '../../../../gateway/engines/offline/flite-tts.js';
-import { startOfflineEngine, type OfflineEngine } from '../../../../gateway/engines/offline/index.js';
+import { createFliteTts } from '../../../../gateway/node/offline/flite-tts.js';
+import { startOfflineEngine, type OfflineEngine } from '../../../../gateway/node/offline/engine.js';
 import { resample } from '../../../../gateway/engines/offline/resample.js';
 import { advanceUntil, connect, type TestClient } from './client.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock } from '../../../support/fake-clock.js';
 
 const LEAD_MS = 1000;
 const TAIL_MS = 1500;

@@ -1,8 +1,0 @@
-import { createEspeakTts } from './espeak-tts.js';
-import { createFliteTts } from './flite-tts.js';
-import { routeTts, type TtsEngine } from './tts.js';
-
-/** Flite for English (BSD-style), eSpeak NG for Japanese (GPL-3.0), each loaded on first use. */
-export function createDefaultTts(): TtsEngine {
-  return routeTts({ ja: createEspeakTts() }, createFliteTts());
-}
