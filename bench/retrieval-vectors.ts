@@ -5,6 +5,7 @@
  * retrieval child (bench/retrieval-child.ts) or alone: node --expose-gc --import tsx bench/retrieval-vectors.ts
  */
 import { performance } from 'node:perf_hooks';
+import { decodeVector, encodeVector } from '../gateway/retrieval/embeddings/cache.js';
 import { buildVectorIndex } from '../gateway/retrieval/local/vectors.js';
 import { createRandom } from './corpus.js';
 import { Samples, type Summary } from './stats.js';
@@ -20,6 +21,9 @@ export interface VectorLegResult {
   searchMs: Summary;
   /** CPU time per search (the bench machine is shared: wall time includes waiting for a core). */
   searchCpuMs: Summary;
+  /** The embeddings cache file of these vectors (base64 float32 in JSON) and a rebuild from it (parse, decode, index); up to 10 000 chunks. */
+  cacheBytes?: number;
+  cacheLoadMs?: number;
 }
 
 function memory(): number {
@@ -48,6 +52,15 @@ export function measureVectorLeg(chunks: number, dimensions: number, queries = 2
   const buildMs = performance.now() - started;
   vectors = undefined;
   const indexBytes = memory() - before;
+  // After the memory figure: the cache text is not part of the index.
+  let cache: { cacheBytes: number; cacheLoadMs: number } | undefined;
+  if (chunks <= 10_000) {
+    const text = JSON.stringify({ model: 'bench', vectors: Object.fromEntries(Array.from({ length: chunks }, (_, n) => [`hash-${n}`, encodeVector(index.vector(n))])) });
+    const t0 = performance.now();
+    const file = JSON.parse(text) as { vectors: Record<string, string> };
+    buildVectorIndex(Object.values(file.vectors).map(decodeVector));
+    cache = { cacheBytes: text.length, cacheLoadMs: performance.now() - t0 };
+  }
   const probes = randomVectors(queries, dimensions, 12);
   const samples = new Samples();
   const cpu = new Samples();
@@ -60,7 +73,7 @@ export function measureVectorLeg(chunks: number, dimensions: number, queries = 2
     samples.add(performance.now() - t0);
     cpu.add((used.user + used.system) / 1000);
   }
-  return { chunks, dimensions, buildMs, indexBytes, searches: samples.count, searchMs: samples.summary(), searchCpuMs: cpu.summary() };
+  return { chunks, dimensions, buildMs, indexBytes, searches: samples.count, searchMs: samples.summary(), searchCpuMs: cpu.summary(), ...cache };
 }
 
 /** The sizes the bench reports: text-embedding-3-small at its full 1536 and at 512 dimensions. */

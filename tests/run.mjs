@@ -31,14 +31,10 @@ const vitest = (name, { project = name, config } = {}) => ({
 });
 const PACKAGE = { config: 'tests/package/vitest.config.ts' };
 
-/** The node suite and the package test again under another Node major (its binary first on PATH). */
-const underNode = (major) => {
-  const env = { PATH: `${nodeBinDir(major)}${delimiter}${process.env.PATH}` };
-  return [
-    { name: `node@${major}`, ...vitest(`node@${major}`, { project: 'node' }), env, needs: [`node${major}`], uses: ['redis-server'], optional: true, alone: true },
-    { name: `package@${major}`, ...vitest(`package@${major}`, PACKAGE), env, needs: [`node${major}`], after: ['build'], optional: true },
-  ];
-};
+/** The node suite, and the package test, under another Node major (its binary first on PATH). */
+const withNode = (major) => ({ env: { PATH: `${nodeBinDir(major)}${delimiter}${process.env.PATH}` }, needs: [`node${major}`], optional: true });
+const nodeSuiteUnder = (major) => ({ name: `node@${major}`, ...vitest(`node@${major}`, { project: 'node' }), ...withNode(major), uses: ['redis-server'], after: ['e2e'], alone: true });
+const packageUnder = (major) => ({ name: `package@${major}`, ...vitest(`package@${major}`, PACKAGE), ...withNode(major), after: ['build', 'e2e'] });
 
 /**
  * The stages. name; command; env; after (stages that must end first); needs (prerequisites
@@ -56,14 +52,16 @@ const STAGES = [
     report: '.wtr-counts.json', counts: countsFile, after: ['build'], needs: ['chromium'], files: 'tests/browser/**/*.test.ts',
   },
   { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
-  // npm pack, install into an empty folder, serve: slow (npm install), so CI names it.
-  { name: 'package', ...vitest('package', PACKAGE), after: ['build'], optional: true, alone: true },
-  ...NODE_MAJORS.flatMap(underNode),
   // nginx, Caddy, two gateway nodes, Redis, Chromium; and the Dockerfile's production tree (npm ci).
   {
-    name: 'topology', ...vitest('topology', 'tests/topology/vitest.config.ts'), after: ['build'], optional: true, alone: true,
+    name: 'topology', ...vitest('topology', { config: 'tests/topology/vitest.config.ts' }), after: ['build'], optional: true, alone: true,
     needs: ['nginx', 'redis-server', 'chromium', 'openssl'], uses: ['caddy'], files: 'tests/topology/**/*.topology.ts',
   },
+  ...NODE_MAJORS.map(nodeSuiteUnder),
+  // npm pack, install into an empty folder, serve: slow (npm install), so only CI runs it. The
+  // package stages run two at a time (mostly network and disk), after the timing-sensitive suites.
+  { name: 'package', ...vitest('package', PACKAGE), after: ['build', 'e2e'], optional: true },
+  ...NODE_MAJORS.map(packageUnder),
 ];
 
 const all = process.argv.includes('--all');

@@ -33,7 +33,7 @@ export interface IndexCommandOptions {
 }
 
 const quiet: RetrievalLogger = { debug() {}, info() {}, warn() {}, error() {} };
-const PHASE_LABEL: Record<BuildProgress['phase'], string> = { read: 'files read', chunk: 'files chunked', embed: 'chunks embedded' };
+const PHASE_LABEL: Record<BuildProgress['phase'], string> = { chunk: 'files read and chunked', embed: 'chunks embedded' };
 
 /** Runs the command; resolves to the exit code (1 when a site could not be built or pushed). */
 export async function indexCommand(options: IndexCommandOptions): Promise<number> {
@@ -65,7 +65,8 @@ export async function indexCommand(options: IndexCommandOptions): Promise<number
       logger: quiet,
       cache: ports.openCache(config.cache_dir),
       ...(config.embeddings && embed ? { embedder: embedderFromConfig(config.embeddings, loaded.config.engines, { credential }) } : {}),
-      onProgress: (step) => progress.update(PHASE_LABEL[step.phase], step.done, step.total),
+      onProgress: (step) =>
+        progress.update(PHASE_LABEL[step.phase], step.done, step.total, step.phase === 'chunk' ? `${step.chunks} chunks` : undefined),
     });
   let failed = 0;
   for (const [id, site] of sites) {

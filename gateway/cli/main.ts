@@ -36,6 +36,7 @@ Commands:
                                        build the local search index of one site or all;
                                        --push fills an azure-search site's index from its ingest sources
   schema                               print the JSON Schema of the configuration file
+  doctor  [--config FILE] [--site ID]  check the real services of each site (one connection per engine)
 
 Options:
   -c, --config FILE   configuration file (default: ${DEFAULT_CONFIG_PATH})
@@ -45,8 +46,8 @@ Options:
   -h, --help          show this help
 `;
 
-type Command = 'serve' | 'check' | 'index' | 'schema';
-const COMMANDS: readonly Command[] = ['serve', 'check', 'index', 'schema'];
+type Command = 'serve' | 'check' | 'index' | 'schema' | 'doctor';
+const COMMANDS: readonly Command[] = ['serve', 'check', 'index', 'schema', 'doctor'];
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
@@ -107,6 +108,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         await serve({ configPath, ...(port === undefined ? {} : { port }), ...(store ? { store } : {}) });
         return 0;
       });
+    }
+    case 'doctor': {
+      const doctor = await importCommand<(opts: { configPath: string; site?: string; io: CliIo }) => Promise<number>>(
+        './doctor.js', 'doctorCommand', io);
+      if (!doctor) return 1;
+      return reportConfigError(io, () => doctor({ configPath, site: values.site, io }));
     }
     case 'index': {
       const indexCommand = await importCommand<(opts: { configPath: string; site?: string; push?: boolean; dryRun?: boolean }) => Promise<number>>(

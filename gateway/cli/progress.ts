@@ -16,7 +16,8 @@ export interface ProgressOptions {
 
 /** One line of work with a known total. */
 export interface Progress {
-  update(label: string, done: number, total: number): void;
+  /** `detail` (such as "120 chunks") is shown after the count; a new `label` starts a new line. */
+  update(label: string, done: number, total: number, detail?: string): void;
   /** Ends the current line (a terminal gets its newline). */
   end(): void;
 }
@@ -34,14 +35,14 @@ export function createProgress(options: ProgressOptions): Progress {
   const width = options.width ?? 24;
   let current: { label: string; started: number; lastLine: number; drawn: boolean } | undefined;
 
-  const text = (label: string, done: number, total: number) => {
+  const text = (label: string, done: number, total: number, detail?: string) => {
     const elapsed = (now() - current!.started) / 1000;
     const eta = done > 0 && done < total ? `, ETA ${formatEta((elapsed / done) * (total - done))}` : '';
-    return `${label}: ${done}/${total}${total > 0 ? ` (${Math.floor((done / total) * 100)} %)` : ''}${eta}`;
+    return `${label}: ${done}/${total}${total > 0 ? ` (${Math.floor((done / total) * 100)} %)` : ''}${detail ? `, ${detail}` : ''}${eta}`;
   };
 
   return {
-    update(label, done, total) {
+    update(label, done, total, detail) {
       if (current?.label !== label) {
         this.end();
         current = { label, started: now(), lastLine: -Infinity, drawn: false };
@@ -49,11 +50,11 @@ export function createProgress(options: ProgressOptions): Progress {
       const finished = done >= total;
       if (options.tty) {
         const filled = total > 0 ? Math.round((done / total) * width) : width;
-        options.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text(label, done, total)}\u001b[K`);
+        options.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text(label, done, total, detail)}\u001b[K`);
         current.drawn = true;
       } else if (finished || now() - current.lastLine >= interval) {
         // Plain lines: the first, one per interval, and the last.
-        options.write(`${text(label, done, total)}\n`);
+        options.write(`${text(label, done, total, detail)}\n`);
         current.lastLine = now();
       }
     },

@@ -14,6 +14,30 @@ type Dict = Record<string, unknown>;
 
 const isDict = (value: unknown): value is Dict => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The preview dialect's name for why, or undefined when the engine speaks GA. */
+function previewDialect(engine: unknown): string | undefined {
+  if (!isDict(engine)) return undefined;
+  if (engine.kind === 'openai' && engine.dialect === 'beta') return 'dialect beta';
+  const version = typeof engine.api_version === 'string' ? engine.api_version : 'v1';
+  return engine.kind === 'azure-openai' && version.endsWith('-preview') ? `api_version ${version}` : undefined;
+}
+
+/** Settings the preview dialect has no field for: refused rather than silently dropped. */
+function gaOnlySettings(site: Dict, sitePath: PropertyKey[], engine: unknown, engineName: string): RawProblem[] {
+  const preview = previewDialect(engine);
+  if (!preview) return [];
+  const turn = isDict(site.turn_detection) ? site.turn_detection : {};
+  const found: Array<[PropertyKey[], string]> = [];
+  if (turn.type === 'semantic_vad') found.push([['turn_detection', 'type'], 'semantic_vad']);
+  if (turn.idle_timeout_ms !== undefined) found.push([['turn_detection', 'idle_timeout_ms'], 'idle_timeout_ms']);
+  if (site.truncation !== undefined) found.push([['truncation'], 'truncation']);
+  if (site.reasoning !== undefined) found.push([['reasoning'], 'reasoning']);
+  return found.map(([path, name]) => ({
+    path: [...sitePath, ...path],
+    message: `${name} needs the GA dialect, but engine "${engineName}" uses ${preview}; remove it or use the GA dialect (api_version v1)`,
+  }));
+}
+
 /** Finds errors that span fields: unknown engine references, jwt without a key, semantic_vad on preview Azure. */
 export function crossCheck(data: unknown): RawProblem[] {
   if (!isDict(data) || !isDict(data.sites)) return [];
@@ -33,16 +57,7 @@ export function crossCheck(data: unknown): RawProblem[] {
     if (isDict(auth) && auth.kind === 'jwt' && auth.secret === undefined && auth.public_key === undefined) {
       problems.push({ path: [...sitePath, 'auth'], message: 'jwt auth needs a secret (HS256) or a public_key (ES256)' });
     }
-    const turn = site.turn_detection;
-    if (isDict(turn) && turn.type === 'semantic_vad' && isDict(engine) && engine.kind === 'azure-openai') {
-      const version = typeof engine.api_version === 'string' ? engine.api_version : 'v1';
-      if (version.endsWith('-preview')) {
-        problems.push({
-          path: [...sitePath, 'turn_detection', 'type'],
-          message: `semantic_vad needs the GA dialect, but engine "${String(engineName)}" uses api_version ${version}; use server_vad or api_version v1`,
-        });
-      }
-    }
+    problems.push(...gaOnlySettings(site, sitePath, engine, String(engineName)));
   }
   return problems;
 }

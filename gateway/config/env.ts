@@ -22,11 +22,11 @@ const INTEGER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const BOOLEAN = /^(?:true|True|TRUE|false|False|FALSE)$/;
 
-/** True when a key path names a secret (api keys, JWT secrets, the status token, the Redis URL). */
+/** True when a key path names a secret (api keys, JWT secrets, the status token, the Redis URLs). */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
   const last = path[path.length - 1];
   if (typeof last === 'string' && SECRET_KEYS.has(last)) return true;
-  return path.length === 2 && path[0] === 'store' && path[1] === 'url';
+  return path[0] === 'store' && (path[1] === 'url' || path[1] === 'cluster');
 }
 
 /** What substitution found: problems, and the key paths whose values came from variables. */

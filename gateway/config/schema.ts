@@ -177,6 +177,11 @@ export const turnDetectionSchema = z
       threshold: z.number().min(0).max(1).default(0.5),
       prefix_padding_ms: nonNegative().default(300),
       silence_duration_ms: nonNegative().default(500),
+      idle_timeout_ms: positiveInt()
+        .min(5000)
+        .max(30000)
+        .optional()
+        .describe('GA only: after this much silence the service sends timeout_triggered and the session ends (session_expired)'),
     }),
     z.strictObject({
       type: z.literal('semantic_vad'),
@@ -280,6 +285,26 @@ export const ingestSchema = localIndexSchema.omit({ kind: true, top: true, timeo
 
 export const retrievalSchema = z.discriminatedUnion('kind', [azureSearchSchema, localIndexSchema]);
 
+/** The GA session settings a site may choose (docs/CONFIG.md, "Session settings"). */
+const sessionSettings = {
+  noise_reduction: z
+    .enum(['near_field', 'far_field', 'off'])
+    .default('off')
+    .describe('input noise reduction: near_field (headsets), far_field (laptop and room microphones) or off'),
+  speed: z.number().min(0.25).max(1.5).optional().describe('speaking rate of the voice (1 = normal)'),
+  truncation: z
+    .union([
+      z.enum(['auto', 'disabled']),
+      z.strictObject({ type: z.literal('retention_ratio'), retention_ratio: z.number().min(0).max(1) }),
+    ])
+    .optional()
+    .describe('GA only: how the service drops old context when the window fills (service default: auto)'),
+  reasoning: z
+    .strictObject({ effort: z.enum(['minimal', 'low', 'medium', 'high', 'xhigh']) })
+    .optional()
+    .describe('GA only, reasoning models (gpt-realtime-2 family): more effort costs latency and output tokens'),
+};
+
 export const siteSchema = z.strictObject({
   origins: z.array(originSchema).min(1),
   engine: z.string().min(1),
@@ -293,6 +318,7 @@ export const siteSchema = z.strictObject({
   limits: siteLimitsSchema,
   retrieval: retrievalSchema,
   max_output_tokens: positiveInt().max(4096).optional().describe('extension: cap on each response (cost control)'),
+  ...sessionSettings,
 });
 
 export const configSchema = z.strictObject({

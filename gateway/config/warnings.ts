@@ -6,12 +6,20 @@ import { joinPath } from './issues.js';
 import type { ConfigIssue, ConfigSeverity } from './issues.js';
 import type { Locator } from './positions.js';
 import type { GatewayConfig } from './schema.js';
+import { findModel } from '../usage/models.js';
+import { modelNamesOf } from '../usage/pricing.js';
 
 /** Where warnings point: the file's name and a path-to-line locator (both optional). */
 export interface WarningOptions {
   file?: string;
   locate?: Locator;
+  /** Today, for retirement warnings (default: the clock's). */
+  now?: number;
 }
+
+/** A retirement this close (or past) is worth a warning. */
+const RETIREMENT_NOTICE_DAYS = 30;
+const DAY_MS = 86_400_000;
 
 const PAID_ENGINES = new Set(['azure-openai', 'openai']);
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -29,6 +37,7 @@ export function configWarnings(config: GatewayConfig, options: WarningOptions = 
   const sites = Object.entries(config.sites);
 
   for (const [engineName, engine] of Object.entries(config.engines)) {
+    for (const warning of modelWarnings(engine, options.now ?? Date.now())) add('warning', ['engines', engineName, ...warning.path], warning.message);
     const users = sites.filter(([, site]) => site.engine === engineName);
     if (users.length === 0) {
       add('info', ['engines', engineName], `no site uses engine "${engineName}"`);
@@ -62,6 +71,12 @@ export function configWarnings(config: GatewayConfig, options: WarningOptions = 
       add('warning', ['sites', id, 'limits'],
         `site "${id}" uses a paid engine (${engine.kind}) with no daily_budget_usd: its spending is not capped`);
     }
+    if (site.reasoning && engine && engine.kind !== 'offline') {
+      const name = modelNamesOf(engine)[0];
+      if (findModel(name)?.reasoning === false) {
+        add('warning', ['sites', id, 'reasoning'], `model ${name} is not a reasoning model: the service may refuse reasoning.effort`);
+      }
+    }
     if (!isKnownZone(limits.budget_time_zone)) {
       add('warning', ['sites', id, 'limits', 'budget_time_zone'],
         `budget_time_zone "${limits.budget_time_zone}" is not an IANA time zone this Node knows: budget days will start at midnight UTC`);
@@ -81,6 +96,31 @@ export function configWarnings(config: GatewayConfig, options: WarningOptions = 
       `status_token is ${token.length} characters; use at least ${MIN_STATUS_TOKEN_LENGTH} random characters`);
   }
   return issues;
+}
+
+/** Unknown prices and near retirements of an engine's model (docs/CONFIG.md, `check`). */
+function modelWarnings(engine: GatewayConfig['engines'][string], now: number): Array<{ path: string[]; message: string }> {
+  if (engine.kind === 'offline') return [];
+  const name = modelNamesOf(engine)[0]!;
+  const model = findModel(name);
+  const warnings: Array<{ path: string[]; message: string }> = [];
+  if (!model?.price && !engine.pricing) {
+    const subject = model ? `model ${model.name} has no known list price` : `"${name}" is not a model the gateway knows`;
+    const hint = engine.kind === 'azure-openai' && !model ? ' (set `model` to the model behind the deployment)' : '';
+    warnings.push({ path: [], message: `${subject}${hint} and the engine has no pricing: budgets count its usage at gpt-realtime-2.1's prices; set pricing` });
+  }
+  const retirement = model?.retirement;
+  if (retirement && engine.kind === 'azure-openai') {
+    const days = Math.ceil((Date.parse(retirement.date) - now) / DAY_MS);
+    if (days <= RETIREMENT_NOTICE_DAYS) {
+      const when = days < 0 ? `retired on ${retirement.date}` : `retires on ${retirement.date} (in ${days} days)`;
+      warnings.push({
+        path: [],
+        message: `Azure's ${model.name} version ${retirement.version} ${when}: move the deployment to a newer model (${retirement.source})`,
+      });
+    }
+  }
+  return warnings;
 }
 
 // The limiter falls back to UTC for a zone Intl rejects (limits/day.ts); say so before it runs.

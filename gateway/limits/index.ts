@@ -10,6 +10,8 @@ export { createRedisStore } from './stores/redis.js';
 export type { RedisStoreOptions } from './stores/redis.js';
 export { createFailoverStore } from './stores/failover.js';
 export type { FailoverOptions } from './stores/failover.js';
+export { createChannelStore, serveStore } from './stores/channel.js';
+export type { ChannelStoreOptions, StoreChannel, StoreRequest, StoreResponse } from './stores/channel.js';
 export { StoreUnavailableError } from './stores/store.js';
 export type { BucketSpec, LimitsLogger, SlotSpec, Store, TakeResult } from './stores/store.js';
 export type { EngineSnapshot, LimitsSnapshot, ScopeSnapshot } from './snapshot.js';

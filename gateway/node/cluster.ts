@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { systemClock } from '../clock.js';
 import { loadConfig } from './config-file.js';
-import { createChannelStore, serveStoreOverChannel, type StoreChannel } from '../limits/stores/channel.js';
+import { createChannelStore, serveStore, type StoreChannel } from '../limits/stores/channel.js';
 import { createMemoryStore } from '../limits/stores/memory.js';
 import type { Store } from '../limits/stores/store.js';
 
@@ -30,10 +30,12 @@ export const isGatewayWorker = (): boolean => cluster.isWorker;
 export function primaryStore(): Store | undefined {
   if (!cluster.isWorker || process.env[SHARED_STORE_ENV] !== '1') return undefined;
   const channel: StoreChannel = {
-    post: (message) => process.send?.(message),
-    onMessage: (listener) => process.on('message', listener),
+    send: (message) => process.send?.(message),
+    onMessage: (listener) => {
+      process.on('message', listener);
+    },
   };
-  return createChannelStore(channel);
+  return createChannelStore({ channel, clock: systemClock, timeoutMs: 2000 });
 }
 
 async function freePort(host: string): Promise<number> {
@@ -70,13 +72,18 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   cluster.setupPrimary({
     exec: process.argv[1],
     args: [...options.serveArgs, '--port', String(port)],
-    // Structured clone keeps Infinity and undefined in store answers as they are.
-    serialization: 'advanced',
   });
   let stopping = false;
   const fork = (): Worker => {
     const worker = cluster.fork({ [SHARED_STORE_ENV]: shared ? '1' : '0', ...(options.port !== undefined ? { PORT: String(port) } : {}) });
-    if (shared) serveStoreOverChannel(shared, { post: (message) => worker.isConnected() && worker.send(message as object), onMessage: (listener) => worker.on('message', listener) });
+    if (shared) {
+      serveStore(shared, {
+        send: (message) => worker.isConnected() && worker.send(message as object),
+        onMessage: (listener) => {
+          worker.on('message', listener);
+        },
+      });
+    }
     return worker;
   };
   let allExited = () => {};

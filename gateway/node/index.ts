@@ -10,7 +10,7 @@ export { createGateway, MAX_BROWSER_FRAME } from '../server/gateway.js';
 export type { Gateway, GatewayDeps, ListeningGateway } from '../server/gateway.js';
 export { createApp, MAX_QUERY_CHARS, WIDGET_FILES } from '../server/app.js';
 export type { AppDeps, BrowserHandlers, UpgradeRequest, WidgetEndpoint } from '../server/app.js';
-export { createUnlimitedAdmission } from '../server/fallbacks.js';
+export { createUnlimitedAdmission } from '../server/unlimited-admission.js';
 export { createMetrics } from '../server/metrics.js';
 export type { GatewayMetrics } from '../server/metrics.js';
 export { createLogger, REDACTED_KEYS } from './log.js';

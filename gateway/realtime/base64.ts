@@ -63,3 +63,12 @@ export function bytesToBase64(bytes: Uint8Array): string {
   }
   return btoa(binary);
 }
+
+/** How audio is base64-coded; the Node adapter passes a faster Buffer-based codec (gateway/node/base64.ts). */
+export interface Base64Codec {
+  encode(bytes: Uint8Array): string;
+  decode(text: string): Uint8Array;
+}
+
+/** The codec on web APIs alone, used when no adapter passes one. */
+export const webBase64: Base64Codec = { encode: bytesToBase64, decode: base64ToBytes };

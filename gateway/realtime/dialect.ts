@@ -13,10 +13,17 @@ export type DialectName = 'ga' | 'beta';
 
 export interface Dialect {
   readonly name: DialectName;
-  /** The full `session.update` client event for a site. */
-  buildSessionUpdate(site: SiteConfig, engine: EngineConfig): ClientEvent;
+  /** The full `session.update` client event for a site; a text-only session asks for no audio output. */
+  buildSessionUpdate(site: SiteConfig, engine: EngineConfig, options?: SessionOptions): ClientEvent;
+  /** The `session.update` that turns a text-only session's audio output on (the visitor pressed the mic). */
+  buildAudioOutput(): ClientEvent;
   /** `response.cancel`, naming the response where the dialect allows it. */
   buildCancel(responseId: string | undefined): ClientEvent;
+}
+
+export interface SessionOptions {
+  /** The visitor only types (widget text mode): audio output would be paid for and never heard. */
+  textOnly?: boolean;
 }
 
 /** Voice used when a site sets none (valid in both dialects). */
@@ -66,8 +73,13 @@ function gaTurnDetection(config: TurnDetectionConfig): GA.RealtimeAudioInputTurn
     case 'semantic_vad':
       return { type: 'semantic_vad', eagerness: config.eagerness, ...flags };
     case 'server_vad':
-      return { ...serverVad(config), ...flags };
+      return { ...serverVad(config), ...optional('idle_timeout_ms', config.idle_timeout_ms), ...flags };
   }
+}
+
+/** Noise reduction as both dialects spell it; `off` is left out (a new session has none). */
+function noiseReductionFor(site: SiteConfig): { type: GA.NoiseReductionType } | undefined {
+  return site.noise_reduction === 'off' ? undefined : { type: site.noise_reduction };
 }
 
 /** The server-VAD parameters both dialects share. */
@@ -105,23 +117,31 @@ const PCM = { type: 'audio/pcm', rate: 24000 } satisfies GA.RealtimeAudioFormats
 /** The GA dialect (`gpt-realtime`, Azure `/openai/v1/realtime`). */
 export const gaDialect: Dialect = {
   name: 'ga',
-  buildSessionUpdate(site) {
+  buildSessionUpdate(site, _engine, options = {}) {
     return {
       type: 'session.update',
       session: {
         type: 'realtime',
         instructions: instructionsFor(site),
-        output_modalities: ['audio'],
+        output_modalities: options.textOnly ? ['text'] : ['audio'],
         audio: {
-          input: { format: PCM, ...optional('transcription', transcriptionFor(site)), turn_detection: gaTurnDetection(site.turn_detection) },
-          output: { format: PCM, voice: site.voice ?? DEFAULT_VOICE },
+          input: {
+            format: PCM,
+            ...optional('transcription', transcriptionFor(site)),
+            ...optional('noise_reduction', noiseReductionFor(site)),
+            turn_detection: gaTurnDetection(site.turn_detection),
+          },
+          output: { format: PCM, voice: site.voice ?? DEFAULT_VOICE, ...optional('speed', site.speed) },
         },
         tools: [...TOOLS],
         tool_choice: 'auto',
         max_output_tokens: site.max_output_tokens ?? 'inf',
+        ...optional('truncation', site.truncation),
+        ...optional('reasoning', site.reasoning),
       },
     } satisfies GA.SessionUpdateEvent;
   },
+  buildAudioOutput: () => ({ type: 'session.update', session: { type: 'realtime', output_modalities: ['audio'] } }) satisfies GA.SessionUpdateEvent,
   buildCancel(responseId) {
     const cancel = { type: 'response.cancel', ...optional('response_id', responseId) } satisfies GA.ResponseCancelEvent;
     return cancel;
@@ -131,16 +151,18 @@ export const gaDialect: Dialect = {
 /** The preview/beta dialect (Azure `*-preview`, OpenAI with `OpenAI-Beta: realtime=v1`). */
 export const betaDialect: Dialect = {
   name: 'beta',
-  buildSessionUpdate(site) {
+  buildSessionUpdate(site, _engine, options = {}) {
     return {
       type: 'session.update',
       session: {
-        modalities: ['text', 'audio'],
+        modalities: options.textOnly ? ['text'] : ['text', 'audio'],
         instructions: instructionsFor(site),
         voice: site.voice ?? DEFAULT_VOICE,
         input_audio_format: 'pcm16',
         output_audio_format: 'pcm16',
         ...optional('input_audio_transcription', transcriptionFor(site)),
+        ...optional('input_audio_noise_reduction', noiseReductionFor(site)),
+        ...optional('speed', site.speed),
         turn_detection: betaTurnDetection(site.turn_detection),
         tools: [...TOOLS],
         tool_choice: 'auto',
@@ -149,6 +171,7 @@ export const betaDialect: Dialect = {
       },
     } satisfies BetaSessionUpdate;
   },
+  buildAudioOutput: () => ({ type: 'session.update', session: { modalities: ['text', 'audio'] } }) satisfies Beta.SessionUpdateEvent,
   // 2024-10-01-preview has no response_id on cancel; there is one response at a time anyway.
   buildCancel: () => ({ type: 'response.cancel' }) satisfies Beta.ResponseCancelEvent,
 };

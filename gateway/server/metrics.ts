@@ -4,6 +4,9 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TokenUsage } from '../usage/types.js';
+import type { LimiterReading } from '../status/types.js';
+
+export type { LimiterReading } from '../status/types.js';
 
 /** Why a session was refused or ended early, as counted in `voice_rag_refusals_total`. */
 export type RefusalReason =
@@ -14,13 +17,6 @@ export type RefusalReason =
   | 'over_budget'
   | 'upstream_unavailable'
   | 'shutting_down';
-
-/** One gauge reading of a limiter, taken when Prometheus scrapes. */
-export interface LimiterReading {
-  scope: 'engine' | 'site';
-  name: string;
-  tokensLeft: number;
-}
 
 export interface GatewayMetrics {
   registry: Registry;

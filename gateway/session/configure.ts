@@ -8,6 +8,7 @@ import type { EngineConfig, SiteConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import type { Logger } from '../logger.js';
+import type { SessionOptions } from '../realtime/dialect.js';
 
 /**
  * Configures the upstream session. Events other than `session.updated` that arrive meanwhile
@@ -21,6 +22,7 @@ export function configureUpstream(
   logger: Logger,
   early: (event: UpstreamEvent) => void,
   signal: AbortSignal,
+  options: SessionOptions = {},
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const timer = clock.setTimeout(() => {
@@ -34,7 +36,7 @@ export function configureUpstream(
       },
       { once: true },
     );
-    const eventId = upstream.send(upstream.dialect.buildSessionUpdate(site, engine));
+    const eventId = upstream.send(upstream.dialect.buildSessionUpdate(site, engine, options));
     upstream.onEvent((event) => {
       if (event.type === 'session.updated') {
         clock.clearTimeout(timer);

@@ -21,8 +21,12 @@ export interface TranslatorOptions {
   onUsage(usage: unknown): void;
   /** An upstream `error` event. */
   onError(error: Record<string, unknown>): void;
+  /** Decodes an audio delta's base64 (default: web APIs). */
+  decodeAudio?(base64: string): Uint8Array;
   logTranscripts: boolean;
   logger: Logger;
+  /** The service's `idle_timeout_ms` ran out and the response it triggered is done: end the session. */
+  onIdleEnd?(): void;
 }
 
 type ServerEventType = GA.RealtimeServerEvent['type'];
@@ -50,7 +54,6 @@ const IGNORED: ReadonlySet<string> = new Set<ServerEventType>([
   'rate_limits.updated',
   'input_audio_buffer.committed',
   'input_audio_buffer.cleared',
-  'input_audio_buffer.timeout_triggered',
   'response.content_part.added',
   'response.content_part.done',
   'response.function_call_arguments.delta',
@@ -62,7 +65,10 @@ const IGNORED: ReadonlySet<string> = new Set<ServerEventType>([
 /** Creates the upstream-event handler of one session. */
 export function createTranslator(options: TranslatorOptions): (event: UpstreamEvent) => void {
   const { sendToBrowser: send, turns, tools, logger } = options;
+  const decodeAudio = options.decodeAudio ?? base64ToBytes;
   const partialTranscripts = new Map<string, string>();
+  // Set by timeout_triggered: the response the service starts then is its last line.
+  let idleEnding = false;
   const typedShown = new Set<string>();
 
   const userItem: Translate<'conversation.item.added' | 'conversation.item.done'> = (event) => {
@@ -102,7 +108,7 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     const itemId = str(event.item_id) ?? '';
     const delta = str(event.delta);
     if (!delta || turns.isCancelled(responseId)) return;
-    const pcm = base64ToBytes(delta);
+    const pcm = decodeAudio(delta);
     turns.audioForwarded(itemId, pcm.byteLength);
     options.sendAudio(pcm);
   };
@@ -127,12 +133,16 @@ export function createTranslator(options: TranslatorOptions): (event: UpstreamEv
     send({ type: 'response_done', response_id: responseId, status });
     turns.responseDone(responseId);
     tools.responseDone(responseId, status);
+    if (idleEnding) options.onIdleEnd?.();
   };
 
   // Each handler reads the official event of its name; a name the official union lacks does not compile.
   const typed: { [T in ServerEventType]?: Translate<T> } = {
     'input_audio_buffer.speech_started': () => send({ type: 'speech_started' }),
     'input_audio_buffer.speech_stopped': () => send({ type: 'speech_stopped' }),
+    'input_audio_buffer.timeout_triggered': () => {
+      idleEnding = true;
+    },
     'conversation.item.input_audio_transcription.delta': (event) => {
       const itemId = str(event.item_id);
       if (!itemId) return;

@@ -9,7 +9,7 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import type { Admission, Lease } from '../limits/types.js';
 import { CLOSE_CODE, checkAudioFrame, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
-import { bytesToBase64 } from '../realtime/base64.js';
+import { webBase64, type Base64Codec } from '../realtime/base64.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
 import { greetingInstructions } from '../realtime/instructions.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +35,10 @@ export interface SessionContext {
   server: ServerConfig;
   /** The `token` query parameter, if any. */
   token?: string;
+  /** `mode=text` (extension): the visitor only types until the first audio frame; no audio output is asked for. */
+  textOnly?: boolean;
+  /** Audio's base64 codec (default: web APIs; the Node adapter passes Buffer's). */
+  base64?: Base64Codec;
   remoteAddress?: string;
   forwardedFor?: string;
   admission: Admission;
@@ -72,6 +76,7 @@ const MAX_PENDING_TEXTS = 4;
 /** Creates a visitor session; call start() once the browser socket is open. */
 export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket): VisitorSession {
   const { clock, logger, site } = ctx;
+  const base64 = ctx.base64 ?? webBase64;
   const abort = new AbortController();
   const rate = createAudioRateMeter();
   const manual = site.turn_detection.type === 'manual';
@@ -87,6 +92,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   let idleTimer: ClockTimer | undefined;
   let lastActivity = clock.now();
   let readyAt: number | undefined;
+  let textOnly = ctx.textOnly === true;
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -238,11 +244,13 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
           logger.warn({ upstream_code: error.code, upstream_message: error.message, event_id: error.event_id, verdict }, 'upstream error');
           if (verdict === 'fatal') end(new GatewayError('upstream_error', 'the voice service failed'));
         },
+        decodeAudio: base64.decode,
         logTranscripts: ctx.server.log_transcripts,
         logger,
+        onIdleEnd: () => end(new GatewayError('session_expired', 'the visitor was silent for idle_timeout_ms')),
       });
       const early: UpstreamEvent[] = [];
-      await configureUpstream(connection, site, ctx.engine, clock, logger, (event) => early.push(event), abort.signal);
+      await configureUpstream(connection, site, ctx.engine, clock, logger, (event) => early.push(event), abort.signal, { textOnly });
       if (ended()) return;
       ctx.observer?.upstreamConnect?.(ctx.engineId, (clock.now() - connectStarted) / 1000);
       connection.onEvent(translate);
@@ -293,9 +301,14 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       const now = clock.now();
       if (!rate.accept(frame.byteLength, now)) return fail('audio arrives faster than real time');
       lastActivity = now;
+      if (textOnly) {
+        // The visitor pressed the mic: from now on answers are spoken.
+        textOnly = false;
+        upstream!.send(upstream!.dialect.buildAudioOutput());
+      }
       // An upstream that stops reading must not make the gateway buffer the visitor's audio without bound.
       if (upstream!.bufferedAmount > maxBuffered) return end(new GatewayError('upstream_error', 'the upstream is not reading'));
-      upstream!.appendAudio(bytesToBase64(frame));
+      upstream!.appendAudio(base64.encode(frame));
     },
     handleBrowserClose() {
       browserOpen = false;

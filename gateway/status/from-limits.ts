@@ -4,10 +4,9 @@
  */
 import type { GatewayConfig } from '../config/schema.js';
 import type { LimitsSnapshot } from '../limits/snapshot.js';
-import type { LimiterReading } from '../server/metrics.js';
 import type { TokenUsage } from '../usage/types.js';
 import { totalTokens } from '../usage/types.js';
-import type { StatusSnapshot } from './types.js';
+import type { LimiterReading, StatusSnapshot } from './types.js';
 
 /**
  * Tokens metered per site on the current UTC day. Kept in this process only (the shared store

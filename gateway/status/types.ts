@@ -31,3 +31,10 @@ export interface StatusSnapshot {
   sites: SiteStatus[];
   engines: EngineStatus[];
 }
+
+/** One gauge reading of a limiter, taken when Prometheus scrapes. */
+export interface LimiterReading {
+  scope: 'engine' | 'site';
+  name: string;
+  tokensLeft: number;
+}

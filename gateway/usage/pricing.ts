@@ -1,30 +1,35 @@
 /**
- * USD cost of metered usage, from an engine's `pricing` or the list prices of known models
- * (USD per 1M tokens; realtime/PROTOCOL.md §7). Unknown models cost what `gpt-realtime` does,
- * so a budget errs on the safe side rather than counting nothing.
+ * USD cost of metered usage, from an engine's `pricing` or the model table (models.ts).
+ * A model without a known price costs what the dearest current model does, so a budget errs
+ * on the safe side rather than counting nothing; `check` warns about it.
  */
 import type { EngineConfig, PricingConfig } from '../config/schema.js';
+import { findModel, REALTIME_MODELS } from './models.js';
 import type { TokenUsage } from './types.js';
 
-const price = (
-  text_in: number,
-  cached_text_in: number,
-  text_out: number,
-  audio_in: number,
-  cached_audio_in: number,
-  audio_out: number,
-): PricingConfig => ({ text_in, cached_text_in, text_out, audio_in, cached_audio_in, audio_out });
+/** List prices of known realtime models, most specific name first (from the model table). */
+export const DEFAULT_PRICING: ReadonlyArray<readonly [pattern: RegExp, pricing: PricingConfig]> = REALTIME_MODELS.flatMap((model) =>
+  model.price ? [[model.pattern, model.price.usdPerMillion] as const] : [],
+);
 
-/** List prices of known realtime models, most specific name first. */
-export const DEFAULT_PRICING: ReadonlyArray<readonly [pattern: RegExp, pricing: PricingConfig]> = [
-  [/gpt-4o-mini-realtime/, price(0.6, 0.3, 2.4, 10, 0.3, 20)],
-  [/gpt-4o-realtime-preview-2024-10-01/, price(5, 2.5, 20, 100, 20, 200)],
-  [/gpt-4o-realtime/, price(5, 2.5, 20, 40, 2.5, 80)],
-  [/gpt-realtime/, price(4, 0.4, 16, 32, 0.4, 64)],
-];
+const FREE: PricingConfig = { text_in: 0, cached_text_in: 0, text_out: 0, audio_in: 0, cached_audio_in: 0, audio_out: 0 };
+/** Used for models without a known price: gpt-realtime-2.1, the dearest current model. */
+export const FALLBACK_PRICING: PricingConfig = findModel('gpt-realtime-2.1')!.price!.usdPerMillion;
 
-const FREE = price(0, 0, 0, 0, 0, 0);
-const FALLBACK = price(4, 0.4, 16, 32, 0.4, 64);
+/** The model names an engine's usage may be priced by: the upstream's own word first. */
+export function modelNamesOf(engine: EngineConfig, modelHint?: string): string[] {
+  const configured = engine.kind === 'azure-openai' ? (engine.model ?? engine.deployment) : engine.kind === 'openai' ? engine.model : undefined;
+  return [modelHint, configured].filter((name): name is string => typeof name === 'string' && name !== '');
+}
+
+/** The list price of an engine's model, or undefined when the table has none. */
+export function knownPricing(engine: EngineConfig, modelHint?: string): PricingConfig | undefined {
+  for (const name of modelNamesOf(engine, modelHint)) {
+    const model = findModel(name);
+    if (model) return model.price?.usdPerMillion;
+  }
+  return undefined;
+}
 
 /**
  * The pricing of an engine. `modelHint` is what the upstream's `session.created` says the
@@ -33,12 +38,7 @@ const FALLBACK = price(4, 0.4, 16, 32, 0.4, 64);
 export function pricingFor(engine: EngineConfig, modelHint?: string): PricingConfig {
   if (engine.pricing) return engine.pricing;
   if (engine.kind === 'offline') return FREE;
-  const names = [modelHint, engine.kind === 'azure-openai' ? (engine.model ?? engine.deployment) : engine.model];
-  for (const name of names) {
-    if (!name) continue;
-    for (const [pattern, pricing] of DEFAULT_PRICING) if (pattern.test(name)) return pricing;
-  }
-  return FALLBACK;
+  return knownPricing(engine, modelHint) ?? FALLBACK_PRICING;
 }
 
 /** Cost in USD of one response's usage. */

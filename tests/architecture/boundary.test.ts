@@ -12,8 +12,8 @@ import { isRuntimeModule, scanFolders, specifiersOf, usesBuffer, violationsOf } 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const gatewayDir = join(root, 'gateway');
 
-/** The runtime-free core (docs/ARCHITECTURE.md). */
-const CORE_FOLDERS = ['retrieval', 'engines', 'session', 'limits', 'realtime', 'usage', 'config'];
+/** The runtime-free core (docs/ARCHITECTURE.md): the seven folders of issue 17, and auth/ and status/, clean too. */
+const CORE_FOLDERS = ['retrieval', 'engines', 'session', 'limits', 'realtime', 'usage', 'config', 'auth', 'status'];
 
 /**
  * Files not clean yet, each with what it still does: empty now that every core folder is clean.

@@ -23,6 +23,8 @@ export interface EventChecker {
   check(event: unknown): Violation | undefined;
   /** Every event type of the official union. */
   readonly types: readonly string[];
+  /** Compiles every type's validator now, so no check stalls a live exchange while Ajv compiles. */
+  warm(): void;
 }
 
 const ROOT: Record<Dialect, Record<Direction, RootType>> = {
@@ -75,18 +77,25 @@ export function eventChecker(dialect: Dialect, direction: Direction, without?: A
   const members = membersByType(root);
   const validators = new Map<string, ValidateFunction>();
   ajv.addSchema({ definitions: root.definitions }, 'official');
+  const validatorOf = (member: string): ValidateFunction => {
+    let validate = validators.get(member);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `official#/definitions/${encodeURIComponent(member)}` });
+      validators.set(member, validate);
+    }
+    return validate;
+  };
   const checker: EventChecker = {
     types: [...members.keys()],
+    warm() {
+      for (const member of members.values()) validatorOf(member);
+    },
     check(event) {
       const type = typeof event === 'object' && event !== null ? (event as Schema).type : undefined;
       if (typeof type !== 'string') return { type: String(type), problems: ['not an object with a string type'] };
       const member = members.get(type);
       if (!member) return { type, problems: [`"${type}" is not a ${dialect} ${direction} event of the official types`] };
-      let validate = validators.get(member);
-      if (!validate) {
-        validate = ajv.compile({ $ref: `official#/definitions/${encodeURIComponent(member)}` });
-        validators.set(member, validate);
-      }
+      const validate = validatorOf(member);
       if (validate(event)) return undefined;
       return { type, problems: (validate.errors ?? []).map(describe) };
     },

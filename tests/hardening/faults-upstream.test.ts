@@ -106,7 +106,7 @@ describe('upstream faults', () => {
   });
 
   it('answers upstream_unavailable when the upstream answers session.update with an error', async () => {
-    gw = await startHarness({ engine: { api_version: '2024-10-01-preview', connect_timeout_ms: 2000 } });
+    gw = await startHarness({ engine: { api_version: '2024-10-01-preview', connect_timeout_ms: 2000 }, expectNonConforming: true });
     const widget = await gw.connect();
     expect((await within(1000, widget.closed)).code).toBe(CLOSE_CODE.upstream_unavailable);
   });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseUpstreamFrame } from '../../gateway/realtime/client.js';
 import { gaDialect } from '../../gateway/realtime/dialect.js';
 import type { Logger } from '../../gateway/logger.js';
-import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
+import { createUnlimitedAdmission } from '../../gateway/server/unlimited-admission.js';
 import { createMetering } from '../../gateway/session/metering.js';
 import { createToolLoop } from '../../gateway/session/tool-loop.js';
 import { createTranslator } from '../../gateway/session/translator.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../gateway/config/schema.js';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
 import { SEARCH_UNAVAILABLE } from '../../gateway/retrieval/format.js';
-import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
+import { createUnlimitedAdmission } from '../../gateway/server/unlimited-admission.js';
 import { TEST_ORIGIN, startHarness, type Harness } from '../support/gateway-harness.js';
 import { ScriptedUpstream, type ScriptedConnection } from '../support/scripted-upstream.js';
 import type { WidgetClient } from '../support/widget-client.js';

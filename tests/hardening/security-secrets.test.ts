@@ -123,7 +123,7 @@ describe('no secret in logs or browser frames', () => {
 
   it('holds when the upstream refuses the session configuration', async () => {
     // A preview-dialect gateway talking to a GA upstream: session.update is refused with an error event.
-    const gw = await start({ engine: { api_key: API_KEY, api_version: '2024-10-01-preview', connect_timeout_ms: 400 } });
+    const gw = await start({ engine: { api_key: API_KEY, api_version: '2024-10-01-preview', connect_timeout_ms: 400 }, expectNonConforming: true });
     expect(await sessionEnd(gw)).toBe(CLOSE_CODE.upstream_unavailable);
     expect(gw.logs.matching('refused the session configuration')).toHaveLength(1);
     await expectNoSecrets(gw);

@@ -5,7 +5,7 @@
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSE_CODE } from '../../gateway/protocol.js';
-import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
+import { createUnlimitedAdmission } from '../../gateway/server/unlimited-admission.js';
 import { TEST_ORIGIN, startHarness, type Harness } from '../support/gateway-harness.js';
 import { upgradeStatus } from '../support/widget-client.js';
 import { eventually, within } from '../support/wait.js';

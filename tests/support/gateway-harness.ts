@@ -9,7 +9,7 @@ import { configSchema, type GatewayConfig } from '../../gateway/config/schema.js
 import type { Admission } from '../../gateway/limits/types.js';
 import { createLogger } from '../../gateway/node/log.js';
 import type { TokenSource } from '../../gateway/realtime/token-cache.js';
-import { createUnlimitedAdmission } from '../../gateway/server/fallbacks.js';
+import { createUnlimitedAdmission } from '../../gateway/server/unlimited-admission.js';
 import { createGateway, type Gateway } from '../../gateway/server/gateway.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES, type MemoryRetriever } from './memory-retriever.js';
 import { ScriptedUpstream, type ScriptDialect } from './scripted-upstream.js';
@@ -28,6 +28,8 @@ export interface HarnessOptions {
   /** More sites, as written in YAML. */
   sites?: Record<string, unknown>;
   audioDeltaBytes?: number;
+  /** The scripted upstream sees events the official types reject, on purpose (see ScriptedUpstreamOptions). */
+  expectNonConforming?: boolean;
   /** A ready configuration (otherwise built from the fields above by testConfig). */
   config?: GatewayConfig;
   /** Read by the gateway at every session start (hot reload); wins over `config`. */
@@ -122,7 +124,7 @@ export function createLogCapture(): LogCapture & { write(line: string): void } {
 /** Starts a gateway (and a scripted upstream unless one is given) on 127.0.0.1. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const ownUpstream = !options.upstream;
-  const upstream = options.upstream ?? (await ScriptedUpstream.start({ dialect: options.dialect ?? 'ga', audioDeltaBytes: options.audioDeltaBytes }));
+  const upstream = options.upstream ?? (await ScriptedUpstream.start({ dialect: options.dialect ?? 'ga', audioDeltaBytes: options.audioDeltaBytes, expectNonConforming: options.expectNonConforming }));
   const config = options.config ?? testConfig(options);
   const getConfig = options.getConfig ?? (() => config);
   const retriever = options.retriever ?? createMemoryRetriever(NORTHWIND_PASSAGES);

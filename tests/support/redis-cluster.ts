@@ -22,8 +22,14 @@ export interface TestRedisCluster {
   dispose(): Promise<void>;
 }
 
-function clusterState(port: number): string {
-  const info = spawnSync('redis-cli', ['-h', '127.0.0.1', '-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).stdout ?? '';
+/** A certificate and key (PEM files) for a cluster that speaks only TLS, between nodes too. */
+export interface ClusterTls {
+  certFile: string;
+  keyFile: string;
+}
+
+function clusterState(port: number, cli: string[]): string {
+  const info = spawnSync('redis-cli', [...cli, '-h', '127.0.0.1', '-p', String(port), 'cluster', 'info'], { encoding: 'utf8' }).stdout ?? '';
   return /cluster_state:(\w+)/.exec(info)?.[1] ?? 'unknown';
 }
 
@@ -44,7 +50,9 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 /** Starts three masters (no replicas) and waits until every node reports `cluster_state:ok`. */
-export async function startRedisCluster(): Promise<TestRedisCluster> {
+export async function startRedisCluster(options: { tls?: ClusterTls } = {}): Promise<TestRedisCluster> {
+  const { tls } = options;
+  const cli = tls ? ['--tls', '--cacert', tls.certFile] : [];
   const dir = mkdtempSync(join(tmpdir(), 'voice-rag-redis-cluster-'));
   const ports = [await freePort(), await freePort(), await freePort()];
   if (!REDIS_SERVER) throw new Error(redisSkipReason);
@@ -56,20 +64,24 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
   };
   try {
     for (const port of ports) {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+      const listen = tls
+        ? ['--port', '0', '--tls-port', String(port), '--tls-cluster', 'yes', '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile]
+        : ['--port', String(port)];
+      const args = [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'];
+      if (tls) args.push('--tls-ca-cert-file', tls.certFile, '--tls-auth-clients', 'no');
       args.push('--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '2000');
       children.push(spawn(binary, args, { stdio: 'ignore' }));
     }
     await Promise.all(ports.map((port) => waitForPort(port, 5_000)));
-    const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], {
+    const create = spawnSync('redis-cli', [...cli, '--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-yes'], {
       encoding: 'utf8',
       timeout: 30_000,
     });
     if (create.status !== 0) throw new Error(`redis-cli --cluster create failed: ${create.stdout}${create.stderr}`);
-    await until(() => ports.every((port) => clusterState(port) === 'ok'), 15_000, 'cluster_state:ok');
+    await until(() => ports.every((port) => clusterState(port, cli) === 'ok'), 15_000, 'cluster_state:ok');
   } catch (error) {
     await dispose();
     throw error;
   }
-  return { ports, urls: ports.map((port) => `redis://127.0.0.1:${port}`), dispose };
+  return { ports, urls: ports.map((port) => `${tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`), dispose };
 }

@@ -1,5 +1,6 @@
 /** Wraps the shared store so an outage is decided once, by `on_failure`, and logged once per transition. */
 import type { Clock } from '../../clock.js';
+import { createHealth } from './health.js';
 import { StoreUnavailableError } from './store.js';
 import type { LimitsLogger, Store } from './store.js';
 
@@ -25,20 +26,18 @@ type Method = Exclude<keyof Store, 'kind' | 'healthy' | 'onHealthChange' | 'clos
 export function createFailoverStore(options: FailoverOptions): Store {
   const { primary, fallback, onFailure, clock, logger } = options;
   const probeMs = options.probeMs ?? 1_000;
-  const listeners = new Set<(healthy: boolean) => void>();
-  let up = true;
+  const health = createHealth(true);
   let lastFailure = -Infinity;
 
   function setUp(value: boolean, cause?: unknown): void {
-    if (up === value) return;
-    up = value;
+    if (health.healthy() === value) return;
     if (value) logger.info({ store: primary.kind }, 'limits store reachable again');
     else
       logger.warn(
         { store: primary.kind, onFailure, err: cause instanceof Error ? (cause.cause ?? cause) : cause },
         onFailure === 'open' ? 'limits store unreachable: admitting on local limits' : 'limits store unreachable: refusing new sessions',
       );
-    for (const listener of listeners) listener(value);
+    health.set(value);
   }
 
   primary.onHealthChange((healthy) => {
@@ -58,7 +57,7 @@ export function createFailoverStore(options: FailoverOptions): Store {
       return (fallback[method] as (...a: unknown[]) => ReturnType<Store[M]>)(...args);
     };
     const run = async (): Promise<unknown> => {
-      if (!up && clock.now() - lastFailure < probeMs) return onFallback(new StoreUnavailableError('limits store unreachable'));
+      if (!health.healthy() && clock.now() - lastFailure < probeMs) return onFallback(new StoreUnavailableError('limits store unreachable'));
       let result: unknown;
       try {
         result = await (primary[method] as (...a: unknown[]) => Promise<unknown>)(...args);
@@ -91,13 +90,10 @@ export function createFailoverStore(options: FailoverOptions): Store {
     takeInTurn: (...args) => call('takeInTurn', args),
     refreshTicket: (...args) => call('refreshTicket', args),
     leaveLine: (...args) => call('leaveLine', args),
-    healthy: () => up,
-    onHealthChange(listener: (healthy: boolean) => void): () => void {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    healthy: health.healthy,
+    onHealthChange: health.onHealthChange,
     async close(): Promise<void> {
-      listeners.clear();
+      health.clear();
       await Promise.all([primary.close(), fallback.close()]);
     },
   };

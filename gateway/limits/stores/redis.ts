@@ -3,6 +3,7 @@ import { connectRedis } from './redis-client.js';
 import type { RedisTarget } from './redis-client.js';
 import { bucketLevel, msToFull } from './bucket-level.js';
 import { ACQUIRE_SLOTS, ADD_TO_COUNTER, BLOCK_BUCKET, INCREMENT_BELOW, JOIN_LINE, REFRESH_SLOTS, REFRESH_TICKET, TAKE_IN_TURN, TAKE_TOKENS } from './scripts.js';
+import { createHealth } from './health.js';
 import { StoreUnavailableError } from './store.js';
 import type { BucketSpec, IncrementResult, SlotSpec, SlotsResult, Store, TakeResult, TurnResult } from './store.js';
 
@@ -70,16 +71,10 @@ export function createRedisStore(options: RedisStoreOptions): Store {
   redis.defineCommand('vrTakeInTurn', { lua: TAKE_IN_TURN });
   redis.defineCommand('vrRefreshTicket', { lua: REFRESH_TICKET, numberOfKeys: 3 });
 
-  const listeners = new Set<(healthy: boolean) => void>();
-  let up = false;
+  const health = createHealth(false);
   let closed = false;
-  const setUp = (value: boolean): void => {
-    if (up === value) return;
-    up = value;
-    for (const listener of listeners) listener(value);
-  };
-  redis.on('ready', () => setUp(true));
-  redis.on('close', () => setUp(false));
+  redis.on('ready', () => health.set(true));
+  redis.on('close', () => health.set(false));
   // ioredis prints unhandled 'error' events; outages are reported through health instead.
   redis.on('error', () => {});
 
@@ -175,14 +170,11 @@ export function createRedisStore(options: RedisStoreOptions): Store {
         const [order, expiries] = lineKeys(line);
         await Promise.all([redis.zrem(order, ticket), redis.zrem(expiries, ticket)]);
       }),
-    healthy: () => up,
-    onHealthChange(listener: (healthy: boolean) => void): () => void {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    healthy: health.healthy,
+    onHealthChange: health.onHealthChange,
     async close(): Promise<void> {
       closed = true;
-      listeners.clear();
+      health.clear();
       redis.disconnect();
     },
   };

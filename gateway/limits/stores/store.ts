@@ -50,7 +50,8 @@ export interface TurnResult extends TakeResult {
 
 /** The limiter's storage. Each method is one atomic step; `now` is the caller's clock. */
 export interface Store {
-  readonly kind: 'memory' | 'redis';
+  /** 'memory': this process only; 'redis' and 'channel' (a primary process's store): shared by several. */
+  readonly kind: 'memory' | 'redis' | 'channel';
   /** Takes one token from every bucket, or none when any is empty (then `waitMs` > 0). */
   takeTokens(buckets: readonly BucketSpec[], now: number): Promise<TakeResult>;
   /** Tokens each bucket holds now (Infinity for an unlimited, unblocked bucket). */

@@ -33,9 +33,8 @@ export interface BuildStats {
   embeddings?: EmbedStats;
 }
 
-/** Progress of a build, for `voice-rag index`: sources read, chunks made, chunks embedded. */
+/** Progress of a build, for `voice-rag index`: sources read and chunked (with chunks so far), chunks embedded. */
 export type BuildProgress =
-  | { phase: 'read'; done: number; total: number }
   | { phase: 'chunk'; done: number; total: number; chunks: number }
   | { phase: 'embed'; done: number; total: number };
 

@@ -24,5 +24,14 @@ describe('index progress', () => {
     expect(lines).toEqual(['uploaded: 0/100 (0 %)\n', 'uploaded: 50/100 (50 %), ETA 5 s\n', 'uploaded: 100/100 (100 %)\n']);
   });
 
+  it('shows a detail after the count without starting a new line', () => {
+    const lines: string[] = [];
+    const progress = createProgress({ tty: false, write: (text) => lines.push(text), now: () => 0 });
+    progress.update('files read and chunked', 0, 2, '0 chunks');
+    progress.update('files read and chunked', 1, 2, '7 chunks');
+    progress.update('files read and chunked', 2, 2, '9 chunks');
+    expect(lines).toEqual(['files read and chunked: 0/2 (0 %), 0 chunks\n', 'files read and chunked: 2/2 (100 %), 9 chunks\n']);
+  });
+
   it('formats long ETAs in minutes', () => expect(formatEta(185)).toBe('3 min 05 s'));
 });

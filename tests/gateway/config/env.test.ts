@@ -105,6 +105,12 @@ describe('environment substitution', () => {
     expect(result.warnings[0]?.message).toContain('is a secret');
   });
 
+  it('treats Redis Cluster URLs as secrets', () => {
+    const result = parse('store:\n  kind: redis\n  cluster:\n    - ${REDIS_CLUSTER_URL}', {});
+    expect(result.warnings[0]).toMatchObject({ line: 4, path: 'store.cluster.0' });
+    expect(result.warnings[0]?.message).toContain('is a secret');
+  });
+
   it('refuses a malformed reference', () => {
     const result = parse('server:\n  host: ${not a name}', {});
     expect(result.ok).toBe(false);

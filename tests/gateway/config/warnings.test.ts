@@ -116,6 +116,16 @@ describe('cross-field errors', () => {
     expect(result.errors[0]?.message).toContain('2024-10-01-preview');
   });
 
+  it('refuses idle_timeout_ms, truncation and reasoning on a preview engine (Azure or OpenAI beta), and accepts them on GA', () => {
+    const settings = `${budget}\n    turn_detection: { type: server_vad, idle_timeout_ms: 8000 }\n    truncation: disabled\n    reasoning: { effort: low }`;
+    const azure = parse(`engines:\n${AZURE}\n    api_version: 2024-10-01-preview\nsites:\n${site('a', settings)}`);
+    expect(azure.errors.map((issue) => issue.path)).toEqual(['sites.a.turn_detection.idle_timeout_ms', 'sites.a.truncation', 'sites.a.reasoning']);
+    expect(azure.errors[0]?.message).toContain('api_version 2024-10-01-preview');
+    const openai = parse(`engines:\n  oai: { kind: openai, api_key: k, dialect: beta }\nsites:\n${site('a', settings, 'oai')}`);
+    expect(openai.errors.map((issue) => issue.message)).toEqual([expect.stringContaining('dialect beta'), expect.stringContaining('dialect beta'), expect.stringContaining('dialect beta')]);
+    expect(parse(`engines:\n${AZURE}\nsites:\n${site('a', settings)}`).errors).toEqual([]);
+  });
+
   it('accepts semantic_vad on GA and manual turn detection on preview', () => {
     const ga = parse(`engines:\n${AZURE}\nsites:\n${site('a', `${budget}\n    turn_detection: { type: semantic_vad }`)}`);
     const preview = parse(`engines:\n${AZURE}\n    api_version: 2024-10-01-preview\nsites:\n${site('a', `${budget}\n    turn_detection: { type: manual }`)}`);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexCommand } from '../../../gateway/cli/index-command.js';
+import { createProgress, type Progress } from '../../../gateway/cli/progress.js';
 import { azureSearchSchema } from '../../../gateway/config/schema.js';
 import { pushToAzureSearch, VECTOR_PROFILE, VECTORIZER } from '../../../gateway/retrieval/azure-push.js';
 import { createAzureSearchRetriever } from '../../../gateway/retrieval/azure-search.js';
@@ -18,9 +19,9 @@ describe('voice-rag index --push into Azure AI Search (REST double, real SearchI
   let configPath: string;
   let search: FakeSearchService;
   let embeddings: FakeEmbeddings;
-  const run = async (flags: { dryRun?: boolean; push?: boolean } = { push: true }) => {
+  const run = async (flags: { dryRun?: boolean; push?: boolean } = { push: true }, progress: Progress = silentProgress) => {
     const lines: string[] = [];
-    const code = await indexCommand({ configPath, site: 'cloud', ...flags, out: (line) => lines.push(line), progress: silentProgress });
+    const code = await indexCommand({ configPath, site: 'cloud', ...flags, out: (line) => lines.push(line), progress });
     return { code, lines };
   };
 
@@ -76,7 +77,9 @@ sites:
   });
 
   it('creates the index with the mapped fields, a vector field with an Azure OpenAI vectorizer and a semantic configuration, and uploads every chunk', async () => {
-    const { code, lines } = await run();
+    const shown: string[] = [];
+    const { code, lines } = await run({ push: true }, createProgress({ tty: false, write: (text) => shown.push(text.trim()) }));
+    expect(shown).toEqual(['chunks embedded: 0/3 (0 %)', 'chunks embedded: 3/3 (100 %)', 'documents uploaded: 3/3 (100 %)']);
     expect(code).toBe(0);
     expect(lines[0]).toMatch(/^cloud: 2 files, 3 chunks, \d+ characters, 3 embedded, 0 vectors from cache, \d+ ms( \(from cache\))?$/);
     expect(lines[1]).toBe('  index created; uploaded 3 (3 new, 0 changed), 0 unchanged, deleted 0');

@@ -5,7 +5,7 @@ import { gaDialect } from '../../../gateway/realtime/dialect.js';
 import { buildUpstreamTarget } from '../../../gateway/realtime/upstream-url.js';
 import { createVisitorSession } from '../../../gateway/session/visitor-session.js';
 import type { BrowserSocket } from '../../../gateway/session/types.js';
-import { createUnlimitedAdmission } from '../../../gateway/server/fallbacks.js';
+import { createUnlimitedAdmission } from '../../../gateway/server/unlimited-admission.js';
 import { testConfig } from '../../support/gateway-harness.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES } from '../../support/memory-retriever.js';

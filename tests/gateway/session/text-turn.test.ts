@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
 import { loadTranscript } from '../../support/scripted-upstream.js';
+import { playTypedTurn } from './typed-turn.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -11,16 +12,7 @@ afterEach(async () => {
 describe.each(['ga', 'beta'] as const)('typed text (%s)', (dialect) => {
   it('adds an input_text item, asks for a response and echoes the text with the created item id', async () => {
     harness = await startHarness({ dialect });
-    const widget = await harness.connect();
-    await widget.next('ready');
-    const upstream = await harness.upstream.nextConnection();
-    const lines = loadTranscript(`text-turn-${dialect}`);
-    // The transcript's second, caption-only response is the transcript author's, not the gateway's.
-    const firstDone = lines.findIndex((l) => l.event.type === 'response.done');
-    const playing = upstream.play(lines.slice(0, firstDone + 1));
-    widget.send({ type: 'text', text: 'What is the in-network deductible for Northwind Standard?' });
-    await playing;
-    await widget.next('response_done');
+    const { widget, upstream, lines } = await playTypedTurn(harness, dialect);
 
     const item = upstream.received.find((e) => e.type === 'conversation.item.create')!;
     expect(item.item).toEqual({

@@ -8,7 +8,7 @@
  */
 import { createLogger } from '../../../gateway/node/log.js';
 import { createGateway } from '../../../gateway/server/gateway.js';
-import { createUnlimitedAdmission } from '../../../gateway/server/fallbacks.js';
+import { createUnlimitedAdmission } from '../../../gateway/server/unlimited-admission.js';
 import { testConfig } from '../../support/gateway-harness.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES } from '../../support/memory-retriever.js';
 

@@ -1,6 +1,6 @@
 /**
- * Small pieces the topology checks share: a session's first verdict, connection counts per
- * window, and a spoken answer the scripted upstream streams at the pace of real speech.
+ * Small pieces the topology checks share: a session's first verdict, and a spoken answer that
+ * the scripted upstream streams at the pace of real speech.
  */
 import type { ServerMessage } from '../../../gateway/protocol.js';
 import { loadTranscript, type ScriptedConnection } from '../../support/scripted-upstream.js';
@@ -20,17 +20,6 @@ export async function verdict(client: WidgetClient, timeoutMs = 20_000): Promise
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The most arrivals in any window of `windowMs` (start inclusive, end exclusive). */
-export function mostInWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((x, y) => x - y);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 // The first answer of text-turn-ga: conversation.item.create … response.done.
 const ANSWER = loadTranscript('text-turn-ga').slice(0, 22);

@@ -25,10 +25,17 @@ export function missingForTopology(): string[] {
 
 /** Engine `metered` has a connection quota: 60 a minute in 2 s windows, so 2 per window. */
 export const QUOTA = { perMinute: 60, windowSeconds: 2, capacity: 2 } as const;
+/** Engine `lined`: one connection every 2 s, so a second visitor waits in the global line. */
+export const LINE_QUOTA = { perMinute: 30, windowSeconds: 2 } as const;
 /** `server.drain_seconds` of both nodes. */
 export const DRAIN_SECONDS = 6;
 
 function configYaml(values: { origin: string; redisUrl: string; upstreamUrl: string; dir: string }): string {
+  // Every engine is the scripted upstream; the model in its URL tells the upstream which it is.
+  const engine = (model: string, quota?: { perMinute: number; windowSeconds: number }) =>
+    `{ kind: openai, api_key: not-a-real-key, model: ${model}, base_url: "${values.upstreamUrl}"${
+      quota ? `, quota: { connections_per_minute: ${quota.perMinute}, window_seconds: ${quota.windowSeconds} }` : ''
+    } }`;
   const site = (engine: string, limits: string) =>
     `{ origins: ["${values.origin}"], engine: ${engine}, limits: ${limits}, retrieval: { kind: local, sources: ["${REPO_ROOT}/demo/site/*.md"], cache_dir: "${values.dir}/cache" } }`;
   return `server:
@@ -41,22 +48,15 @@ store:
   url: ${values.redisUrl}
   on_failure: closed
 engines:
-  metered:
-    kind: openai
-    api_key: not-a-real-key
-    model: metered
-    base_url: ${values.upstreamUrl}
-    quota: { connections_per_minute: ${QUOTA.perMinute}, window_seconds: ${QUOTA.windowSeconds} }
-  free:
-    kind: openai
-    api_key: not-a-real-key
-    model: free
-    base_url: ${values.upstreamUrl}
+  metered: ${engine('metered', QUOTA)}
+  lined: ${engine('lined', LINE_QUOTA)}
+  free: ${engine('free')}
 sites:
   demo: ${site('free', '{ idle_seconds: 60 }')}
   metered: ${site('metered', '{ queue_seconds: 15 }')}
   visitors: ${site('free', '{ per_visitor_per_minute: 1 }')}
   solo: ${site('free', '{ max_concurrent: 1 }')}
+  lined: ${site('lined', '{ queue_seconds: 20 }')}
 `;
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { listenWebSocket } from '../../../gateway/node/offline/ws-server.js';
-import type { WsListener } from '../../../gateway/node/offline/ws-server.js';
+import { listenWebSocket } from '../../../../gateway/node/offline/ws-server.js';
+import type { WsListener } from '../../../../gateway/node/offline/ws-server.js';
 
 let listener: WsListener | undefined;
 afterEach(async () => {
