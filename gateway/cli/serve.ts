@@ -55,9 +55,6 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   logger.info({ port, sites: Object.keys(loaded.config.sites) }, 'voice-rag gateway listening');
   console.log(`voice-rag gateway listening on http://${shown}:${port}  (demo: http://${shown}:${port}/demo/)`);
-  // Listening already (so /readyz can say 503); serve resolves once every site's index is built.
-  await assembled.retrieversReady;
-
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -82,5 +79,8 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
+  // Listening already (so /readyz can say 503); serve resolves once every site's index is built.
+  // The signal handlers come first: a SIGTERM while an index builds (or a retrieval SDK loads) drains too.
+  await assembled.retrieversReady;
   return { gateway, port, stop, config: () => holder.current().config };
 }

@@ -60,6 +60,12 @@ describe('serve --workers 2 without Redis', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     port = Number(/2 workers on port (\d+)/.exec(output)?.[1]);
+    // Both workers ready (index built): four /readyz answers in a row, round robin over the two.
+    for (let ready = 0; ready < 4; ) {
+      if (Date.now() > deadline) throw new Error(`workers not ready: ${output.slice(-800)}`);
+      ready = (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status === 200 ? ready + 1 : 0;
+      if (ready < 4) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }, 90_000);
 
   afterAll(async () => {
