@@ -8,9 +8,10 @@ import type { AudioResult } from './results.js';
 const f = (value: number | undefined, digits = 2) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mb = (bytes: number | undefined) => (bytes === undefined ? undefined : bytes / 2 ** 20);
 
-/** new ÷ baseline, as "0.42×"; "–" when either side is missing or the baseline is not positive. */
+/** new ÷ baseline, as "0.42×"; "–" when either side is missing, negative, or the baseline is zero. */
 export function ratio(current: number | undefined, baseline: number | undefined): string {
-  if (current === undefined || baseline === undefined || !Number.isFinite(current) || !Number.isFinite(baseline) || baseline <= 0) return '–';
+  // A negative figure (RSS that fell during a step) has no meaningful ratio either.
+  if (current === undefined || baseline === undefined || !Number.isFinite(current) || !Number.isFinite(baseline) || baseline <= 0 || current < 0) return '–';
   return `${(current / baseline).toFixed(2)}×`;
 }
 
@@ -33,6 +34,35 @@ function stepRow(step: AudioStep): string | undefined {
     `${pair(step.perSession ? step.perSession.rssBytes / 1024 : undefined, base.perSession ? base.perSession.rssBytes / 1024 : undefined, 0)} | ` +
     `${gcCell(step.gateway)} · ${gcCell(base.run)} |`
   );
+}
+
+function workersRow(step: AudioStep): string | undefined {
+  const workers = step.workers;
+  if (!workers || !step.addedMs) return undefined;
+  const kb = (figures?: { rssBytes: number }) => (figures ? figures.rssBytes / 1024 : undefined);
+  return (
+    `| ${step.sessions} | ${pair(workers.perSession?.cpuPercent, step.perSession?.cpuPercent, 4)} | ` +
+    `${f(workers.addedMs.up.p50)} · ${f(workers.addedMs.up.p99)} · ${f(workers.addedMs.up.max)} | ` +
+    `${f(workers.addedMs.down.p50)} · ${f(workers.addedMs.down.p99)} · ${f(workers.addedMs.down.max)} | ` +
+    `${pair(kb(workers.perSession), kb(step.perSession), 0)} | ${workers.broke ?? '–'} |`
+  );
+}
+
+/** The `serve --workers N` section, or nothing when the run had none. */
+export function workersTable(audio: AudioResult, note: string | undefined): string[] {
+  const rows = audio.steps.map(workersRow).filter((row): row is string => row !== undefined);
+  if (!rows.length) return [];
+  return [
+    '',
+    `**\`serve --workers\`** (${note ?? 'workers'}) against the single process, same slices: the primary and its workers summed. ` +
+      'On a 2-core machine whose other core drives the load, every worker shares one core: this shows what the cluster costs per session, not how it scales.',
+    '',
+    `Idle RSS, all processes: ${f(mb(audio.workersIdle?.rssBytes), 1)} MB (single process ${f(mb(audio.idle?.rssBytes), 1)} MB).`,
+    '',
+    '| sessions | CPU per session, % of a core (workers / single) | added ↑ ms p50 · p99 · max | added ↓ ms p50 · p99 · max | RSS per session KB (workers / single) | broke |',
+    '|---:|---|---|---|---|---|',
+    ...rows,
+  ];
 }
 
 /** The comparison section, or nothing when the run had no baseline. */

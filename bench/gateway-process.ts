@@ -66,6 +66,8 @@ export function writeGatewayConfig(options: {
   audioDeployment?: string;
   /** File name of the config (one per gateway under test). */
   name?: string;
+  /** Only the small audio site (the idle-memory check: one small site). */
+  smallSiteOnly?: boolean;
 }): string {
   const engine = (deployment: string) => ({
     kind: 'azure-openai',
@@ -82,13 +84,13 @@ export function writeGatewayConfig(options: {
     engines: { bench: engine(options.audioDeployment ?? 'bench'), 'bench-tool': engine('bench-tool') },
     sites: {
       bench: { origins: ['http://127.0.0.1'], engine: 'bench', limits, retrieval: local(options.tinySources) },
-      'bench-rag': {
+      ...(options.smallSiteOnly ? {} : { 'bench-rag': {
         origins: ['http://127.0.0.1'],
         engine: 'bench-tool',
         turn_detection: { type: 'manual' },
         limits,
         retrieval: local(options.corpusSources),
-      },
+      } }),
     },
   };
   const path = join(options.dir, options.name ?? 'voice-rag.bench.yaml');
@@ -102,6 +104,8 @@ export interface GatewayProcess {
   port: number;
   /** Where its collector pauses are written (bench/gc-probe.mjs), if probed. */
   gcFile?: string;
+  /** A cluster primary: CPU and memory are its own plus its workers'. */
+  tree?: boolean;
   /** The last lines it printed, for "not available" reasons. */
   output(): string;
   exited(): boolean;
@@ -155,6 +159,7 @@ export async function startGateway(options: {
     pid: child.pid ?? -1,
     port: options.port,
     ...(options.gcFile ? { gcFile: options.gcFile } : {}),
+    ...(options.serveArgs?.includes('--workers') ? { tree: true } : {}),
     output: () => tail.join('\n'),
     exited: () => exited,
     exitReason: () => exitReason,

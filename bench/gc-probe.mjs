@@ -1,4 +1,4 @@
-// Preloaded into a gateway under test (`--import`): writes its collector pauses to the file in VOICE_RAG_BENCH_GC.
+// Preloaded into a gateway under test (`--import`): on SIGUSR2, writes its collector pauses to the file in VOICE_RAG_BENCH_GC.
 import { writeFileSync } from 'node:fs';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 
@@ -15,7 +15,8 @@ if (file) {
     if (state.recent.length > 400) state.recent.splice(0, state.recent.length - 400);
   });
   observer.observe({ entryTypes: ['gc'] });
+  // Written only when the bench asks, so the probe costs nothing between readings.
   const flush = () => writeFileSync(file, JSON.stringify(state));
-  setInterval(flush, 100).unref();
+  process.on('SIGUSR2', flush);
   flush();
 }

@@ -92,7 +92,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     gatewayLogLevel: value('--gateway-log-level'),
     outDir: value('--out') ?? 'bench/results',
     baseline: value('--baseline') === 'none' ? undefined : (value('--baseline') ?? 'HEAD~1'),
-    workers: Number(value('--workers') ?? 0) || 0,
+    workers: Number(value('--workers') ?? (quick ? 0 : 2)) || 0,
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }

@@ -2,7 +2,8 @@
  * CPU time and resident memory of another process, read from /proc (Linux only; the bench
  * reports "not available" elsewhere).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 /** Clock ticks per second for /proc/<pid>/stat times; 100 on every Linux the bench targets. */
@@ -35,6 +36,28 @@ export function sampleProcess(pid: number): ProcSample {
   };
 }
 
+/** A process and its children (a cluster primary and its workers), summed. */
+export function sampleTree(pid: number): ProcSample {
+  const own = sampleProcess(pid);
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    // No children file (old kernel) or the process ended: its own figures only.
+  }
+  for (const child of children) {
+    try {
+      const sample = sampleProcess(child);
+      own.cpuSeconds += sample.cpuSeconds;
+      own.systemSeconds += sample.systemSeconds;
+      own.rssBytes += sample.rssBytes;
+    } catch {
+      // A worker that just ended.
+    }
+  }
+  return own;
+}
+
 /** CPU use between two samples, in percent of one core (`system`: the kernel part only). */
 export function cpuPercent(from: ProcSample, to: ProcSample, part: 'all' | 'system' = 'all'): number {
   const wall = (to.at - from.at) / 1000;
@@ -48,6 +71,8 @@ export interface ProcUse {
   systemCpuPercent: number;
   rssBytes: number;
   peakRssBytes: number;
+  /** RSS just before a step's sessions opened (audio steps only). */
+  rssBeforeBytes?: number;
 }
 
 /** Samples a process every `intervalMs` until stopped; returns CPU % over the span and peak RSS. */
@@ -90,10 +115,16 @@ export interface GcReading {
   recent: Array<[number, number]>;
 }
 
-/** Reads a gc-probe file; undefined when the process is not probed or has not written yet. */
-export function readGc(file: string | undefined): GcReading | undefined {
+/**
+ * Asks a probed process for its collector pauses (SIGUSR2, see bench/gc-probe.mjs) and reads
+ * them; undefined when it is not probed, has ended, or did not answer within `waitMs`.
+ */
+export async function readGc(pid: number, file: string | undefined, waitMs = 40): Promise<GcReading | undefined> {
   if (!file) return undefined;
   try {
+    const before = statSync(file).mtimeMs;
+    process.kill(pid, 'SIGUSR2');
+    for (let waited = 0; waited < waitMs * 5 && statSync(file).mtimeMs === before; waited += 10) await sleep(10);
     return JSON.parse(readFileSync(file, 'utf8')) as GcReading;
   } catch {
     return undefined;

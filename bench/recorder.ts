@@ -28,16 +28,20 @@ export class DirectionRecorder {
 }
 
 /** The kinds of session of a step: straight to the upstream, through the gateway, or through the baseline build. */
-export type AudioGroup = 'floor' | 'gateway' | 'baseline';
+export type AudioGroup = 'floor' | 'gateway' | 'baseline' | 'workers';
 
 /** The upstream model name that marks a floor session (the gateway's deployment is `bench`). */
 export const FLOOR_MODEL = 'bench-floor';
 /** The baseline gateway's deployment, which marks its sessions at the bench upstream. */
 export const BASELINE_MODEL = 'bench-baseline';
 
+/** The deployment of this build run as `serve --workers N` (`--workers`). */
+export const WORKERS_MODEL = 'bench-workers';
+
 /** The group a session belongs to, from the model its upstream URL names. */
 export function groupOfModel(model: string): AudioGroup {
-  return model === FLOOR_MODEL ? 'floor' : model === BASELINE_MODEL ? 'baseline' : 'gateway';
+  if (model === FLOOR_MODEL) return 'floor';
+  return model === BASELINE_MODEL ? 'baseline' : model === WORKERS_MODEL ? 'workers' : 'gateway';
 }
 
 /** Both directions of one step. */

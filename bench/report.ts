@@ -4,7 +4,7 @@
 import type { ChartPoint } from './chart.js';
 import type { AudioStep } from './parts/audio.js';
 import type { BenchResults, Part } from './results.js';
-import { comparisonTable } from './compare.js';
+import { comparisonTable, ratio, workersTable } from './compare.js';
 import { recallTable, vectorLegTable } from './retrieval-tables.js';
 
 const f = (value: number | undefined | null, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
@@ -33,6 +33,13 @@ export function chartPoints(steps: readonly AudioStep[], idleRss: number | undef
       cpuPercent: step.gateway?.gateway?.cpuPercent,
       rssMb: step.gateway?.gateway && idleRss !== undefined ? (step.gateway.gateway.rssBytes - idleRss) / 2 ** 20 : undefined,
     }));
+}
+
+function idleMemoryLines(results: BenchResults): string[] {
+  if (results.idleMemory.status !== 'ok') return ['', `Idle RSS with one small site: ${unavailable(results.idleMemory)}`];
+  const [own, base] = results.idleMemory.value;
+  const text = results.idleMemory.value.map((figure) => `${figure.build} ${mb(figure.rssBytes)} MB`).join(', ');
+  return ['', `**Idle RSS with one small site** (each build started alone with the one-page site, 3 s idle): ${text}${own && base ? ` (${ratio(own.rssBytes, base.rssBytes)})` : ''}.`];
 }
 
 function gcLines(steps: readonly AudioStep[]): string[] {
@@ -90,7 +97,7 @@ function audioTables(results: BenchResults): string[] {
     if (step.retriedBecause) lines.push('', `The first attempt at ${step.sessions} sessions broke (${step.retriedBecause}) and was run once more; the table shows the second.`);
   }
   if (stoppedBecause) lines.push('', `Stepping stopped: ${stoppedBecause}.`);
-  lines.push(...gcLines(steps), ...comparisonTable(results.audio.value, results.setup.baseline));
+  lines.push(...gcLines(steps), ...comparisonTable(results.audio.value, results.setup.baseline), ...workersTable(results.audio.value, results.setup.workers));
   return lines;
 }
 
@@ -115,6 +122,8 @@ export function renderMarkdown(results: BenchResults): string {
     '## 1. Audio path under load',
     '',
     ...audioTables(results),
+    '',
+    ...idleMemoryLines(results),
     '',
     '![added latency and gateway CPU against sessions](latest.svg)',
     '',
@@ -181,6 +190,10 @@ export function renderReadmeSection(results: BenchResults): string {
   }
   if (results.audio.status === 'ok' && results.audio.value.stoppedBecause) {
     lines.push('', `Load steps stopped: ${results.audio.value.stoppedBecause}.`);
+  }
+  lines.push(...idleMemoryLines(results));
+  if (results.audio.status === 'ok') {
+    lines.push(...comparisonTable(results.audio.value, results.setup.baseline), ...workersTable(results.audio.value, results.setup.workers));
   }
   lines.push('');
   return lines.join('\n');

@@ -15,9 +15,10 @@ import { ensureGatewayBuild, freePort, ROOT, startGateway, writeGatewayConfig, t
 import { describeMachine } from './machine.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { raisePriority } from './priority.js';
+import { measureIdleMemory } from './parts/idle-memory.js';
 import { measureIdle, runAudioStep, type AudioStep, type BuildUnderTest } from './parts/audio.js';
 import { buildBaseline, type BaselineBuild } from './baseline.js';
-import { BASELINE_MODEL } from './recorder.js';
+import { startExtraGateway } from './extra-gateways.js';
 import { measureConnect } from './parts/connect.js';
 import { measureRetrieval } from './parts/retrieval.js';
 import { measureToolRoundTrip } from './parts/tool.js';
@@ -88,39 +89,8 @@ async function runAudio(options: BenchOptions, upstream: BenchUpstream, builds: 
   }
   const idle = builds.find((build) => build.name === 'gateway')?.idle;
   const baselineIdle = builds.find((build) => build.name === 'baseline')?.idle;
-  return { timing: options.timing, idle, ...(baselineIdle ? { baselineIdle } : {}), steps, ...(stoppedBecause ? { stoppedBecause } : {}) };
-}
-
-/** Starts the baseline build's gateway on the gateway's core, with its own deployment name. */
-async function startBaselineGateway(options: BenchOptions, work: string, upstreamPort: number, baseline: BaselineBuild): Promise<GatewayProcess | undefined> {
-  try {
-    const port = await freePort();
-    const configPath = writeGatewayConfig({
-      dir: work,
-      name: 'voice-rag.baseline.yaml',
-      gatewayPort: port,
-      upstreamPort,
-      tinySources: 'tiny/*.md',
-      corpusSources: 'corpus/**/*.md',
-      audioDeployment: BASELINE_MODEL,
-      ...(options.gatewayLogLevel ? { logLevel: options.gatewayLogLevel } : {}),
-    });
-    const started = await startGateway({
-      configPath,
-      port,
-      cpu: GATEWAY_CPU,
-      readyTimeoutMs: options.mode === 'quick' ? 20_000 : 120_000,
-      nodeArgs: options.gatewayNodeArgs,
-      cli: baseline.cli,
-      cwd: baseline.dir,
-      gcFile: join(work, 'gc-baseline.json'),
-    });
-    log(`baseline gateway: pid ${started.pid}, port ${port}`);
-    return started;
-  } catch (error) {
-    log(`baseline gateway: not available: ${error instanceof Error ? error.message : String(error)}`);
-    return undefined;
-  }
+  const workersIdle = builds.find((build) => build.name === 'workers')?.idle;
+  return { timing: options.timing, idle, ...(baselineIdle ? { baselineIdle } : {}), ...(workersIdle ? { workersIdle } : {}), steps, ...(stoppedBecause ? { stoppedBecause } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -133,16 +103,19 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'voice-rag-bench-'));
   let gateway: GatewayProcess | undefined;
   let baselineGateway: GatewayProcess | undefined;
+  let workersGateway: GatewayProcess | undefined;
   let baseline: BaselineBuild | undefined;
   let upstream: BenchUpstream | undefined;
   const cleanup = async () => {
-    const [g, b, u, tree] = [gateway, baselineGateway, upstream, baseline];
+    const [g, b, w, u, tree] = [gateway, baselineGateway, workersGateway, upstream, baseline];
     gateway = undefined;
     baselineGateway = undefined;
+    workersGateway = undefined;
     upstream = undefined;
     baseline = undefined;
     await g?.stop();
     await b?.stop();
+    await w?.stop();
     await u?.close();
     tree?.remove();
     rmSync(work, { recursive: true, force: true });
@@ -189,6 +162,12 @@ async function main(): Promise<void> {
     );
 
     upstream = await startBenchUpstream();
+    const idleMemory = await attempt('idle memory', options.parts.has('audio') && build.ok, async () => {
+      const common = { dir: work, upstreamPort: (upstream as BenchUpstream).port, cpu: GATEWAY_CPU, settleMs: 3000 };
+      const figures = [await measureIdleMemory({ ...common, build: 'this build' })];
+      if (baseline) figures.push(await measureIdleMemory({ ...common, build: 'baseline', cli: baseline.cli, cwd: baseline.dir }));
+      return figures;
+    });
     const needsGateway = ['audio', 'tool', 'connect'].some((part) => options.parts.has(part as 'audio'));
     let gatewayNote = 'not started (not needed)';
     if (needsGateway && !build.ok) gatewayNote = `not available: ${build.detail}`;
@@ -214,7 +193,9 @@ async function main(): Promise<void> {
         });
         gatewayNote = `pid ${gateway.pid} on core ${GATEWAY_CPU}, port ${port}`;
         log(`gateway: ${gatewayNote}`);
-        if (baseline) baselineGateway = await startBaselineGateway(options, work, upstream.port, baseline);
+        const extra = { options, work, upstreamPort: upstream.port, cpu: GATEWAY_CPU, log };
+        if (baseline) baselineGateway = await startExtraGateway({ ...extra, kind: 'baseline', baseline });
+        if (options.workers > 1) workersGateway = await startExtraGateway({ ...extra, kind: 'workers', workers: options.workers });
       } catch (error) {
         gatewayNote = `not available: ${error instanceof Error ? error.message : String(error)}`.replace(/\s+/g, ' ').slice(0, 500);
         log(`gateway: ${gatewayNote}`);
@@ -232,9 +213,12 @@ async function main(): Promise<void> {
     const builds: BuildUnderTest[] = [];
     if (options.parts.has('audio')) {
       // Both idle at once: they share core 1, and neither does anything.
-      const [idle, baseIdle] = await Promise.all([gateway && measureIdle(gateway, 3000), baselineGateway && measureIdle(baselineGateway, 3000)]);
+      const [idle, baseIdle, workersIdle] = await Promise.all(
+        [gateway, baselineGateway, workersGateway].map((process) => (process ? measureIdle(process, 3000) : undefined)),
+      );
       if (gateway) builds.push({ name: 'gateway', process: gateway, idle });
       if (baselineGateway) builds.push({ name: 'baseline', process: baselineGateway, idle: baseIdle });
+      if (workersGateway) builds.push({ name: 'workers', process: workersGateway, idle: workersIdle });
     }
     const audio = await attempt('audio', options.parts.has('audio'), async () => {
       const result = await runAudio(options, upstream as BenchUpstream, builds, startedAt);
@@ -254,8 +238,10 @@ async function main(): Promise<void> {
         gatewayBuild: build.detail,
         gateway: gatewayNote,
         baseline: baselineGateway ? `${baselineNote}, pid ${baselineGateway.pid} on core ${GATEWAY_CPU}` : baselineNote,
+        ...(workersGateway ? { workers: `serve --workers ${options.workers}, primary pid ${workersGateway.pid}, all on core ${GATEWAY_CPU}` } : {}),
         upstreamSeen: { ...seen, paths: [...seen.paths] },
       },
+      idleMemory,
       audio,
       tool,
       connect,

@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GatewayProcess } from '../gateway-process.js';
-import { readGc, sampleProcess, watchProcess, type GcReading, type ProcUse } from '../proc-stats.js';
+import { readGc, sampleProcess, sampleTree, watchProcess, type GcReading, type ProcUse } from '../proc-stats.js';
 import { createStepRecorder, FLOOR_MODEL, type AudioGroup, type DirectionRecorder, type StepRecorder } from '../recorder.js';
 import { difference, type Summary } from '../stats.js';
 import { waitUntil } from '../timeouts.js';
@@ -57,6 +57,8 @@ export interface AudioStep {
   retriedBecause?: string;
   /** The recorded build of an earlier commit, measured in the same slices (`--baseline`). */
   baseline?: BuildFigures & { run: RunResult; broke?: string };
+  /** This build as `serve --workers N` (`--workers`), measured in the same slices. */
+  workers?: BuildFigures & { run: RunResult; broke?: string };
 }
 
 /** Timing of a step. */
@@ -105,13 +107,16 @@ interface Group {
   recorder: StepRecorder;
   problems: Problems;
   bench: { cpuSeconds: number; wallSeconds: number; framesSent: number };
-  gateway: { cpuSeconds: number; systemSeconds: number; wallSeconds: number; rssBytes: number; peakRssBytes: number };
+  gateway: { cpuSeconds: number; systemSeconds: number; wallSeconds: number; rssBytes: number; peakRssBytes: number; rssBeforeBytes?: number };
   gc: { ms: number; count: number; maxPauseMs: number; read: boolean };
 }
 
 async function openGroup(name: AudioGroup, target: WidgetTarget, sessions: number, timing: StepTiming, process?: GatewayProcess): Promise<Group> {
   const recorder = createStepRecorder();
   const problems: Problems = new Map();
+  // RSS just before this step's sessions open: the per-session figure is growth over it, not
+  // over an idle reading taken before other parts grew (and later shrank) the heap.
+  const rssBefore = process && !process.exited() ? (process.tree ? sampleTree : sampleProcess)(process.pid).rssBytes : undefined;
   const widgets = await openFleet(sessions, target, () => recorder, problems, { batch: timing.connectBatch, timeoutMs: 20_000 });
   return {
     name,
@@ -122,7 +127,7 @@ async function openGroup(name: AudioGroup, target: WidgetTarget, sessions: numbe
     recorder,
     problems,
     bench: { cpuSeconds: 0, wallSeconds: 0, framesSent: 0 },
-    gateway: { cpuSeconds: 0, systemSeconds: 0, wallSeconds: 0, rssBytes: Number.NaN, peakRssBytes: 0 },
+    gateway: { cpuSeconds: 0, systemSeconds: 0, wallSeconds: 0, rssBytes: Number.NaN, peakRssBytes: 0, ...(rssBefore === undefined ? {} : { rssBeforeBytes: rssBefore }) },
     gc: { ms: 0, count: 0, maxPauseMs: 0, read: false },
   };
 }
@@ -139,12 +144,13 @@ function chargeGc(group: Group, from: GcReading | undefined, to: GcReading | und
 /** Streams one group both ways for `ms`; a measured slice charges the CPU used to the group. */
 async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measured: boolean): Promise<void> {
   const gateway = group.process;
+  const gcFrom = measured && gateway ? await readGc(gateway.pid, gateway.gcFile) : undefined;
   upstream.streamTo(group.name);
   const stopMicrophones = streamMicrophones(group.widgets, group.target, group.recorder);
   const selfFrom = sampleProcess(process.pid);
   const sentFrom = group.recorder.up.sent;
-  const gatewayFrom = gateway && !gateway.exited() ? sampleProcess(gateway.pid) : undefined;
-  const gcFrom = readGc(gateway?.gcFile);
+  const sample = gateway?.tree ? sampleTree : sampleProcess;
+  const gatewayFrom = gateway && !gateway.exited() ? sample(gateway.pid) : undefined;
   const epochFrom = Date.now();
   await sleep(ms);
   if (measured) {
@@ -153,7 +159,7 @@ async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measu
     group.bench.wallSeconds += (selfTo.at - selfFrom.at) / 1000;
     group.bench.framesSent += group.recorder.up.sent - sentFrom;
     if (gatewayFrom && gateway && !gateway.exited()) {
-      const to = sampleProcess(gateway.pid);
+      const to = sample(gateway.pid);
       group.gateway.cpuSeconds += to.cpuSeconds - gatewayFrom.cpuSeconds;
       group.gateway.systemSeconds += to.systemSeconds - gatewayFrom.systemSeconds;
       group.gateway.wallSeconds += (to.at - gatewayFrom.at) / 1000;
@@ -165,7 +171,7 @@ async function runSlice(group: Group, upstream: BenchUpstream, ms: number, measu
   upstream.streamTo(undefined);
   await sleep(SLICE_GAP_MS);
   // The probe writes every 100 ms: read after the gap, so the slice's last pauses are in.
-  if (measured) chargeGc(group, gcFrom, readGc(gateway?.gcFile), epochFrom, Date.now());
+  if (measured && gateway) chargeGc(group, gcFrom, await readGc(gateway.pid, gateway.gcFile), epochFrom, Date.now());
 }
 
 function result(group: Group, charged: boolean): RunResult {
@@ -186,6 +192,7 @@ function result(group: Group, charged: boolean): RunResult {
             systemCpuPercent: percent(use.systemSeconds, use.wallSeconds),
             rssBytes: use.rssBytes,
             peakRssBytes: use.peakRssBytes,
+            ...(use.rssBeforeBytes === undefined ? {} : { rssBeforeBytes: use.rssBeforeBytes }),
           },
           ...(group.gc.read && use.wallSeconds > 0
             ? { gc: { msPerSecond: group.gc.ms / use.wallSeconds, maxPauseMs: group.gc.maxPauseMs, count: group.gc.count } }
@@ -253,6 +260,12 @@ async function runInterleaved(sessions: number, upstream: BenchUpstream, timing:
 
 /** Gateway CPU and RSS with no session open, over `ms`. */
 export async function measureIdle(gateway: GatewayProcess, ms: number): Promise<IdleBaseline> {
+  if (gateway.tree) {
+    const from = sampleTree(gateway.pid);
+    await sleep(ms);
+    const to = sampleTree(gateway.pid);
+    return { cpuPercent: ((to.cpuSeconds - from.cpuSeconds) / ((to.at - from.at) / 1000)) * 100, rssBytes: to.rssBytes };
+  }
   const watch = watchProcess(gateway.pid);
   await sleep(ms);
   const idle = watch.stop();
@@ -287,7 +300,7 @@ function figures(run: RunResult, floor: RunResult, idle: IdleBaseline | undefine
   if (!run.gateway || !idle) return { addedMs };
   const perSession = {
     cpuPercent: (run.gateway.cpuPercent - idle.cpuPercent) / Math.max(1, run.offeredSessions),
-    rssBytes: (run.gateway.rssBytes - idle.rssBytes) / Math.max(1, run.connected),
+    rssBytes: (run.gateway.rssBytes - (run.gateway.rssBeforeBytes ?? idle.rssBytes)) / Math.max(1, run.connected),
   };
   return { addedMs, perSession };
 }
@@ -317,13 +330,14 @@ export async function runAudioStep(sessions: number, upstream: BenchUpstream, ti
   const saturated = floorReason(floor);
   if (saturated) step.floorSaturated = `measuring process saturated: ${saturated}`;
   const current = builds.find((build) => build.name === 'gateway');
-  const baseline = builds.find((build) => build.name === 'baseline');
   const run = runs.get('gateway');
-  const baseRun = runs.get('baseline');
-  if (baseline && baseRun) {
-    const base = figures(baseRun, floor, baseline.idle);
-    const broke = breakReason(baseRun, floor, base.addedMs, 'baseline', baseline.process);
-    step.baseline = { run: baseRun, ...base, ...(broke ? { broke } : {}) };
+  for (const name of ['baseline', 'workers'] as const) {
+    const build = builds.find((candidate) => candidate.name === name);
+    const other = runs.get(name);
+    if (!build || !other) continue;
+    const measured = figures(other, floor, build.idle);
+    const broke = breakReason(other, floor, measured.addedMs, name, build.process);
+    step[name] = { run: other, ...measured, ...(broke ? { broke } : {}) };
   }
   if (!run || !current) {
     const lost = lossOrConnectReason(floor, 'floor');

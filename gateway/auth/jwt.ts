@@ -3,7 +3,10 @@
  * JWT minted by the site's own backend, with claims `site` (must equal the site id), `exp`
  * (required) and optional `sub` (the visitor id for limits).
  */
-import { importSPKI, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload, importSPKI } from 'jose';
+
+// Only sites with `auth: jwt` need jose: loaded on the first token, not at startup (idle memory).
+const loadJose = () => import('jose');
 import type { AuthConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 
@@ -21,7 +24,7 @@ const keyCache = new Map<string, Promise<PublicKey>>();
 function publicKeyFor(pem: string): Promise<PublicKey> {
   let key = keyCache.get(pem);
   if (!key) {
-    key = importSPKI(pem, 'ES256');
+    key = loadJose().then((jose) => jose.importSPKI(pem, 'ES256'));
     keyCache.set(pem, key);
     key.catch(() => keyCache.delete(pem));
   }
@@ -45,6 +48,7 @@ export async function verifyVisitorToken(
   if (token.length > MAX_TOKEN_LENGTH) throw unauthorized('token too long');
   let payload: JWTPayload;
   try {
+    const { jwtVerify } = await loadJose();
     const options = { currentDate: new Date(nowMs), requiredClaims: ['exp'] };
     if (auth.public_key) {
       ({ payload } = await jwtVerify(token, await publicKeyFor(auth.public_key), { ...options, algorithms: ['ES256'] }));

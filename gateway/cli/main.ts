@@ -29,7 +29,8 @@ export const USAGE = `Usage: voice-rag <command> [options]
 Commands:
   init    [--site ID] [--origin URL] [--docs DIR] [--engine offline|azure] [--force]
                                        write a starter configuration (voice-rag init --help)
-  serve   [--config FILE] [--port N]   start the gateway
+  serve   [--config FILE] [--port N] [--workers N|auto]
+                                       start the gateway (N processes behind one port)
   check   [--config FILE]              validate the configuration; print errors and warnings
   index   [--config FILE] [--site ID] [--push [--dry-run]]
                                        build the local search index of one site or all;
@@ -40,6 +41,7 @@ Commands:
 Options:
   -c, --config FILE   configuration file (default: ${DEFAULT_CONFIG_PATH})
   -p, --port N        listen port for serve (overrides server.port)
+  -w, --workers N     serve with N worker processes (auto: one per core; default 1)
   -s, --site ID       one site for index
   -h, --help          show this help
 `;
@@ -58,6 +60,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       options: {
         config: { type: 'string', short: 'c' },
         port: { type: 'string', short: 'p' },
+        workers: { type: 'string', short: 'w' },
         site: { type: 'string', short: 's' },
         push: { type: 'boolean' },
         'dry-run': { type: 'boolean' },
@@ -95,11 +98,14 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
           return 2;
         }
       }
-      const serve = await importCommand<(opts: { configPath: string; port?: number }) => Promise<void>>(
+      if (values.workers !== undefined) return serveWorkers(configPath, port, values.workers, io);
+      const { isGatewayWorker, primaryStore } = await import('../node/cluster.js');
+      const store = isGatewayWorker() ? primaryStore() : undefined;
+      const serve = await importCommand<(opts: { configPath: string; port?: number; store?: unknown }) => Promise<void>>(
         './serve.js', 'serve', io);
       if (!serve) return 1;
       return reportConfigError(io, async () => {
-        await serve(port === undefined ? { configPath } : { configPath, port });
+        await serve({ configPath, ...(port === undefined ? {} : { port }), ...(store ? { store } : {}) });
         return 0;
       });
     }
@@ -117,6 +123,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return reportConfigError(io, () => indexCommand(values.site === undefined ? { configPath, ...flags } : { configPath, site: values.site, ...flags }));
     }
   }
+}
+
+/** `serve --workers N`: one process (N = 1) or a node:cluster primary with N workers on one port. */
+async function serveWorkers(configPath: string, port: number | undefined, value: string, io: CliIo): Promise<number> {
+  const { parseWorkers, runPrimary } = await import('../node/cluster.js');
+  const workers = parseWorkers(value);
+  if (workers === undefined) {
+    io.stderr(`voice-rag: --workers must be an integer from 1 to 256 or "auto", not "${value}"\n`);
+    return 2;
+  }
+  if (workers === 1) return main(['serve', '--config', configPath, ...(port === undefined ? [] : ['--port', String(port)])], io);
+  return reportConfigError(io, async () => {
+    await runPrimary({ configPath, workers, ...(port === undefined ? {} : { port }), serveArgs: ['serve', '--config', configPath], log: (line) => io.stderr(`${line}\n`) });
+    return 0;
+  });
 }
 
 // serve and index load the config themselves; a refused file prints like `check` does.

@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import { loadConfig } from '../node/config-file.js';
 import { createLogger } from '../node/log.js';
 import { watchConfig } from '../node/config-watcher.js';
+import type { Store } from '../limits/stores/store.js';
 import { assembleGateway } from '../server/assemble.js';
 import type { Gateway } from '../server/gateway.js';
 
@@ -20,6 +21,8 @@ export interface ServeOptions {
   handleSignals?: boolean;
   /** Watch the config file and apply valid edits to new sessions (default true). */
   watch?: boolean;
+  /** The limits store to use instead of the config's (a worker of `serve --workers`). */
+  store?: Store;
 }
 
 export interface RunningGateway {
@@ -41,7 +44,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     if (warning.severity === 'warning') logger.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   }
 
-  const assembled = await assembleGateway(loaded, { logger });
+  const assembled = await assembleGateway(loaded, { logger, ...(options.store ? { store: options.store } : {}) });
   const { gateway, holder } = assembled;
   const watcher = options.watch === false ? undefined : watchConfig(options.configPath, holder, logger, { env });
   const { port } = await gateway.listen({
@@ -52,9 +55,6 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   logger.info({ port, sites: Object.keys(loaded.config.sites) }, 'voice-rag gateway listening');
   console.log(`voice-rag gateway listening on http://${shown}:${port}  (demo: http://${shown}:${port}/demo/)`);
-  // Listening already (so /readyz can say 503); serve resolves once every site's index is built.
-  await assembled.retrieversReady;
-
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
@@ -79,5 +79,8 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   }
+  // Listening already (so /readyz can say 503); serve resolves once every site's index is built.
+  // The signal handlers come first: a SIGTERM while an index builds (or a retrieval SDK loads) drains too.
+  await assembled.retrieversReady;
   return { gateway, port, stop, config: () => holder.current().config };
 }

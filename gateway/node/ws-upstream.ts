@@ -58,7 +58,9 @@ function wrap(ws: WebSocket): UpstreamSocket {
       return ws.bufferedAmount;
     },
     send(text) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(text);
+      // As a Buffer, ws masks it into the frame's own buffer: one write per frame instead of a
+      // header-plus-payload writev through the stream's cork path.
+      if (ws.readyState === WebSocket.OPEN) ws.send(Buffer.from(text), { binary: false });
     },
     close(code = 1000, reason = '') {
       if (ws.readyState === WebSocket.OPEN) ws.close(code, reason);

@@ -22,12 +22,27 @@ function decodeStrict(text: string): Uint8Array {
   return bytes;
 }
 
+/** A runtime's own base64 codec (Node's Buffer: about 100× the portable encoder's speed on Node 20). */
+export interface Base64Codec {
+  encode(bytes: Uint8Array): string;
+  /** Lenient like the portable decoder: stray characters skipped, URL-safe letters accepted. */
+  decode(text: string): Uint8Array;
+}
+
+let installed: Base64Codec | undefined;
+
+/** Installs the runtime's codec for every session from now on (the Node adapter does, at startup). */
+export function installBase64Codec(codec: Base64Codec): void {
+  installed = codec;
+}
+
 /**
  * Decodes base64 (as the upstream sends audio deltas) into bytes. Lenient like Node's decoder
  * (the gateway used it before): URL-safe letters are accepted, other stray characters skipped,
  * so a damaged delta plays as noise instead of failing the event.
  */
 export function base64ToBytes(text: string): Uint8Array {
+  if (installed) return installed.decode(text);
   try {
     return decodeStrict(text);
   } catch {
@@ -39,6 +54,7 @@ export function base64ToBytes(text: string): Uint8Array {
 
 /** Encodes bytes (a visitor's audio frame) as base64. */
 export function bytesToBase64(bytes: Uint8Array): string {
+  if (installed) return installed.encode(bytes);
   const native = (bytes as unknown as NativeToBase64).toBase64;
   if (native) return native.call(bytes);
   let binary = '';

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock.js';
 import type { EngineConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
+import { readAudioDeltaFrame } from './audio-delta-frame.js';
 import { dialectFor, normalizeType, type Dialect } from './dialect.js';
 import { buildUpstreamTarget, type UpstreamTarget } from './upstream-url.js';
 import { APPEND_AUDIO_PREFIX } from './client-events.js';
@@ -174,7 +175,7 @@ function createConnection(
   let closed = false;
   // Replaces the connect-time listeners: from here on every frame goes to the session.
   socket.onMessage((text) => {
-    const parsed = parseUpstreamFrame(text);
+    const parsed = readAudioDeltaFrame(text) ?? parseUpstreamFrame(text);
     if (!parsed) {
       logger.debug({ length: text.length }, 'dropped an upstream frame that is not a typed JSON object');
       return;

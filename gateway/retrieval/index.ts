@@ -5,7 +5,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { GatewayConfig, SiteConfig } from '../config/schema.js';
 import { embedderFromConfig } from './embeddings/from-config.js';
-import { createAzureSearchRetriever } from './azure-search.js';
 import { createLocalRetriever } from './local/local-retriever.js';
 import type { BuildStats } from './local/build.js';
 import type { CacheStore, RetrievalLogger, SourceFiles } from './local/ports.js';
@@ -40,6 +39,8 @@ export interface RetrieverDeps {
 /** Creates the retriever of one site; the local index is built (or loaded from cache) before it resolves. */
 export async function createRetriever(retrieval: SiteConfig['retrieval'], deps: RetrieverDeps): Promise<Retriever> {
   if (retrieval.kind === 'azure-search') {
+    // The Azure SDK (≈ 10 MB resident) loads only for sites that search Azure AI Search.
+    const { createAzureSearchRetriever } = await import('./azure-search.js');
     return createAzureSearchRetriever(retrieval, deps.credential ? { credential: deps.credential } : {});
   }
   // The composition root (server/assemble.ts, cli/) passes the machine in: retrieval/ never imports node:*.

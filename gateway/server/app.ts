@@ -1,15 +1,11 @@
 /**
- * The gateway's HTTP surface (Hono): the widget WebSocket endpoint, health and readiness,
- * the widget's scripts for any origin, and the demo. Upgrade requests are checked before
- * anything is allocated; everything after the upgrade is reported in-band.
+ * The gateway's HTTP surface (Hono): health and readiness, the widget's scripts for any origin,
+ * the demo, and the types of the widget endpoint. WebSocket upgrades never reach Hono: the
+ * server's upgrade listener checks and accepts them (server/browser-sockets.ts).
  */
 import { readFile, stat } from 'node:fs/promises';
-import type { IncomingMessage } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
-import { upgradeWebSocket } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import type { WSContext } from 'hono/ws';
-import type { WebSocket } from 'ws';
 import type { BrowserSocket } from '../session/types.js';
 
 /** Longest query string accepted on the WebSocket endpoint. */
@@ -33,14 +29,13 @@ export interface UpgradeRequest {
   forwardedFor: string | undefined;
 }
 
-/** The widget endpoint, as the app sees it (implemented by gateway/server/widget-endpoint.ts). */
+/** The widget endpoint, as the upgrade handler sees it (gateway/server/widget-endpoint.ts implements it). */
 export interface WidgetEndpoint {
   /** Refuses with an HTTP status, or accepts with an opener for the socket. */
   precheck(request: UpgradeRequest): { status: 403 | 404 | 414 | 503; message: string } | { open(socket: BrowserSocket): BrowserHandlers };
 }
 
 export interface AppDeps {
-  realtime: WidgetEndpoint;
   /** True once a valid configuration is loaded. */
   configLoaded(): boolean;
   /** Store and other dependencies reachable (default: true). */
@@ -69,18 +64,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.yaml': 'text/yaml; charset=utf-8',
 };
 
-function browserSocketOf(ws: WSContext<WebSocket>): BrowserSocket {
-  const raw = ws.raw!;
-  return {
-    sendText: (text) => raw.send(text),
-    sendBinary: (data) => raw.send(data, { binary: true }),
-    close: (code, reason) => raw.close(code, reason),
-    get bufferedAmount() {
-      return raw.bufferedAmount;
-    },
-  };
-}
-
 /** A file under `root`, or `directory` when the path names a folder (served as its index.html). */
 async function fileIn(root: string, relative: string): Promise<{ path: string; directory: boolean } | undefined> {
   const base = resolve(root);
@@ -102,32 +85,8 @@ export function createApp(deps: AppDeps): Hono {
   const widgetDir = deps.widgetDir ?? 'dist/widget';
   const demoDir = deps.demoDir ?? 'dist/demo';
 
-  app.get('/v1/realtime', async (c, next) => {
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') return c.text('this endpoint speaks WebSocket only', 426);
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const verdict = deps.realtime.precheck({
-      url: new URL(c.req.url),
-      origin: c.req.header('origin'),
-      remoteAddress: incoming?.socket.remoteAddress,
-      forwardedFor: c.req.header('x-forwarded-for'),
-    });
-    if ('status' in verdict) return c.text(verdict.message, verdict.status);
-    let handlers: BrowserHandlers | undefined;
-    const upgrade = upgradeWebSocket(() => ({
-      onOpen(_event, ws) {
-        handlers = verdict.open(browserSocketOf(ws as WSContext<WebSocket>));
-      },
-      onMessage(event) {
-        const data: unknown = event.data;
-        if (typeof data === 'string') handlers?.onText(data);
-        else if (data instanceof ArrayBuffer) handlers?.onBinary(new Uint8Array(data));
-      },
-      onClose() {
-        handlers?.onClose();
-      },
-    }));
-    return (await upgrade(c, next)) ?? c.text('upgrade failed', 500);
-  });
+  // Upgrades never reach Hono: the server's 'upgrade' listener takes them (server/browser-sockets.ts).
+  app.get('/v1/realtime', (c) => c.text('this endpoint speaks WebSocket only', 426));
 
   app.get('/healthz', (c) => c.json({ ok: true }));
   app.get('/readyz', async (c) => {

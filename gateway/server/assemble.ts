@@ -11,8 +11,9 @@ import type { Hono } from 'hono';
 import { systemClock, type Clock } from '../clock.js';
 import { createConfigHolder, type ConfigHolder, type LoadedConfig } from '../config/index.js';
 import type { GatewayConfig, SiteConfig } from '../config/schema.js';
-import { startOfflineEngine, type OfflineEngine } from '../node/offline/engine.js';
+import type { OfflineEngine } from '../node/offline/engine.js';
 import { createAdmission, createStore, type LimitsAdmission } from '../limits/index.js';
+import type { Store } from '../limits/stores/store.js';
 import type { Admission } from '../limits/types.js';
 import type { Logger } from '../logger.js';
 import { createMetrics, type GatewayMetrics } from './metrics.js';
@@ -53,6 +54,8 @@ export interface AssembleOptions {
   /** Folders of the built widget and demo (default: `dist/widget`, `dist/demo` in the package). */
   widgetDir?: string;
   demoDir?: string;
+  /** The limits store, when it is not the config's own (a worker of `serve --workers`: the primary's). */
+  store?: Store;
 }
 
 /** Creates every part of the gateway from `loaded`; nothing listens yet. */
@@ -64,7 +67,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   const metrics = createMetrics();
   const tally = createTokenTally();
 
-  const store = createStore(loaded.config.store, { logger, clock });
+  const store = options.store ?? (await createStore(loaded.config.store, { logger, clock }));
   metrics.storeUp(store.healthy());
   const unsubscribeHealth = store.onHealthChange((up) => metrics.storeUp(up));
   const limits = createAdmission({ config, store, clock, logger });
@@ -206,7 +209,8 @@ async function createOfflineEngines(holder: ConfigHolder, logger: Logger) {
   const sync = async (config: GatewayConfig) => {
     const ids = Object.entries(config.engines).filter(([, e]) => e.kind === 'offline').map(([id]) => id);
     if (ids.length === 0) return;
-    engine ??= await startOfflineEngine({ logger: logger.child({ component: 'offline-engine' }) });
+    // The offline engine (VAD, speech synthesizers) loads only when an engine of kind `offline` exists.
+    engine ??= await (await import('../node/offline/engine.js')).startOfflineEngine({ logger: logger.child({ component: 'offline-engine' }) });
     for (const id of ids) urls[id] = engine.url;
   };
   await sync(holder.current().config);

@@ -13,13 +13,16 @@ import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Admission } from '../limits/types.js';
 import { createDefaultCredential } from '../node/entra-credential.js';
+import { bufferBase64 } from '../node/buffer-base64.js';
 import { createWsSocketFactory } from '../node/ws-upstream.js';
+import { installBase64Codec } from '../realtime/base64.js';
 import type { Logger } from '../logger.js';
 import type { SocketFactory } from '../realtime/socket.js';
 import { createTokenCache, type TokenSource } from '../realtime/token-cache.js';
 import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
 import type { FetchPort } from '../tools/types.js';
+import { acceptBrowserSockets } from './browser-sockets.js';
 import { createWidgetEndpoint } from './widget-endpoint.js';
 
 /** ws refuses browser frames above this with 1009; the session's own checks come first (24 000-byte audio). */
@@ -55,7 +58,7 @@ export interface ListeningGateway {
 
 export interface Gateway {
   app: Hono;
-  /** The browser-socket server; pass it to @hono/node-server's serve() as `websocket.server`. */
+  /** The browser-socket server (noServer); listen() routes upgrades to it (browser-sockets.ts). */
   wss: WebSocketServer;
   /** Number of live sessions. */
   readonly sessions: number;
@@ -80,6 +83,7 @@ async function closeClients(wss: WebSocketServer): Promise<void> {
 
 /** Creates the gateway; nothing listens until listen(). */
 export function createGateway(deps: GatewayDeps): Gateway {
+  installBase64Codec(bufferBase64);
   const clock = deps.clock ?? systemClock;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_FRAME, perMessageDeflate: false });
   const endpoint = createWidgetEndpoint({
@@ -96,7 +100,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   let draining = false;
   const app = createApp({
-    realtime: endpoint,
     configLoaded: () => {
       try {
         return deps.getConfig() !== undefined;
@@ -120,9 +123,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     },
     listen({ port = 0, host = '127.0.0.1' } = {}) {
       return new Promise((resolve, reject) => {
-        const server = serveHono({ fetch: app.fetch, port, hostname: host, websocket: { server: wss } }, (info: AddressInfo) =>
-          resolve({ server, port: info.port }),
-        ) as Server;
+        const server = serveHono({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => resolve({ server, port: info.port })) as Server;
+        acceptBrowserSockets(server, wss, endpoint);
         server.once('error', reject);
         servers.push(server);
       });

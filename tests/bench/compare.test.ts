@@ -23,6 +23,7 @@ describe('comparison with the baseline build', () => {
     expect(ratio(1, 0)).toBe('–');
     expect(ratio(undefined, 2)).toBe('–');
     expect(ratio(Number.NaN, 2)).toBe('–');
+    expect(ratio(-3, 2)).toBe('–');
   });
 
   it('prints one row per step that measured both builds, with CPU per session as a ratio', () => {

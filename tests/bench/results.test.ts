@@ -17,6 +17,7 @@ function results(steps: AudioStep[]): Omit<BenchResults, 'targets'> {
     loadAverageAfter: [0.2, 0.2, 0.2],
     durationS: 300,
     setup: { gatewayBuild: 'up to date', gateway: 'pid 1 on core 1' },
+    idleMemory: { status: 'ok', value: [{ build: 'this build', rssBytes: 70 * 2 ** 20 }] },
     audio: { status: 'ok', value: { timing: { warmupMs: 1000, measureMs: 8000, sliceMs: 2000, drainMs: 1000, connectBatch: 50 }, idle: { cpuPercent: 0.5, rssBytes: 60e6 }, steps } },
     tool: { status: 'ok', value: { turns: 200, roundTripMs: summarizeValues([1, 1.5, 3]), firstCallMs: 40, outputChars: summarizeValues([4000]), withPassages: 200, failures: 0, problems: {} } },
     connect: { status: 'not available', reason: 'gateway not built' },
@@ -48,6 +49,13 @@ describe('target checks', () => {
     const cpu = checks.find((c) => c.name.startsWith('gateway CPU'));
     expect(cpu?.name).toContain('400');
     expect(cpu?.pass).toBe(false);
+  });
+
+  it('judges idle memory with one small site and the added max at 100 sessions', () => {
+    const step100: AudioStep = { ...step200, sessions: 100, addedMs: { up: { p50: 0.5, p99: 2, max: 12 }, down: { p50: 0.5, p99: 2, max: 4 } } };
+    const checks = checkTargets(results([step100, step200]));
+    expect(checks.find((c) => c.name === 'idle RSS, one small site')).toMatchObject({ measured: '70.0 MB', pass: false });
+    expect(checks.find((c) => c.name.startsWith('added max'))).toMatchObject({ measured: '12.00 ms', pass: false });
   });
 
   it('marks a part that could not run as not measured, neither passed nor failed', () => {

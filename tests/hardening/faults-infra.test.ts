@@ -45,7 +45,7 @@ describe.skipIf(redisSkipReason !== undefined)(`Redis dies and returns${redisSki
       await redis.start();
       const config = testConfig({ site: { limits: { max_concurrent: 50, queue_seconds: 1 } } });
       const logger = { info: () => {}, warn: () => {} };
-      const store: Store = createStore({ kind: 'redis', url: redis.url, on_failure: onFailure, key_prefix: `hardening-${onFailure}-${Date.now()}:` }, { logger, clock: systemClock });
+      const store: Store = await createStore({ kind: 'redis', url: redis.url, on_failure: onFailure, key_prefix: `hardening-${onFailure}-${Date.now()}:` }, { logger, clock: systemClock });
       const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
       gw = await startHarness({ config, admission });
       const inFlight = await gw.ready();

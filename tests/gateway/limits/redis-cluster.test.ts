@@ -48,7 +48,7 @@ describe.skipIf(clusterSkipReason !== undefined)('the limiter on a redis cluster
       sites: { docs: { engine: 'aoai', limits: { connections_per_minute: 60, max_concurrent: 2, per_visitor_per_minute: 5, queue_seconds: 0 } } },
     });
     const logger = { info: vi.fn(), warn: vi.fn() };
-    const store = createStore({ kind: 'redis', cluster: cluster!.urls, on_failure: 'closed', key_prefix: prefix() }, { logger, clock: systemClock });
+    const store = await createStore({ kind: 'redis', cluster: cluster!.urls, on_failure: 'closed', key_prefix: prefix() }, { logger, clock: systemClock });
     const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
     const admit = () => admission.admit(requestFor(config, 'docs', 'visitor'));
     const first = await admit();

@@ -16,9 +16,9 @@ const config = makeConfig({
   sites: { docs: { engine: 'aoai', limits: { queue_seconds: 0 } } },
 });
 
-function setUp(server: TestRedis, onFailure: 'closed' | 'open') {
+async function setUp(server: TestRedis, onFailure: 'closed' | 'open') {
   const logger = { info: vi.fn(), warn: vi.fn() };
-  const store = createStore({ kind: 'redis', url: server.url, on_failure: onFailure, key_prefix: `failure-${onFailure}:` }, { logger, clock: systemClock });
+  const store = await createStore({ kind: 'redis', url: server.url, on_failure: onFailure, key_prefix: `failure-${onFailure}:` }, { logger, clock: systemClock });
   const admission = createAdmission({ config: () => config, store, clock: systemClock, logger });
   const leases: Lease[] = [];
   const admit = async (): Promise<Lease> => {
@@ -71,7 +71,7 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
   });
 
   it('refuses with upstream_unavailable when on_failure is closed, and admits again once Redis is back', async () => {
-    const node = setUp(server, 'closed');
+    const node = await setUp(server, 'closed');
     dispose = node.dispose;
     await node.admit();
     await server.stop();
@@ -97,7 +97,7 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
   });
 
   it('stays down while Redis is down, even after a call that needed nothing from Redis', async () => {
-    const node = setUp(server, 'closed');
+    const node = await setUp(server, 'closed');
     dispose = node.dispose;
     await node.admit();
     await server.stop();
@@ -113,7 +113,7 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
   });
 
   it('admits on local limits when on_failure is open, and goes back to Redis when it returns', async () => {
-    const node = setUp(server, 'open');
+    const node = await setUp(server, 'open');
     dispose = node.dispose;
     const health: boolean[] = [];
     node.store.onHealthChange((healthy) => health.push(healthy));

@@ -2,9 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createApp, type WidgetEndpoint } from '../../../gateway/server/app.js';
-
-const refuseAll: WidgetEndpoint = { precheck: () => ({ status: 404, message: 'unknown site' }) };
+import { createApp } from '../../../gateway/server/app.js';
 
 function fixtureDirs(): { widgetDir: string; demoDir: string } {
   const root = mkdtempSync(join(tmpdir(), 'voice-rag-app-'));
@@ -21,27 +19,27 @@ function fixtureDirs(): { widgetDir: string; demoDir: string } {
 
 describe('routes', () => {
   it('answers /healthz with ok', async () => {
-    const app = createApp({ realtime: refuseAll, configLoaded: () => true });
+    const app = createApp({ configLoaded: () => true });
     const response = await app.request('/healthz');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ ok: true });
   });
 
   it('answers /readyz by config and store state', async () => {
-    expect((await createApp({ realtime: refuseAll, configLoaded: () => true }).request('/readyz')).status).toBe(200);
-    expect((await createApp({ realtime: refuseAll, configLoaded: () => false }).request('/readyz')).status).toBe(503);
-    const storeDown = createApp({ realtime: refuseAll, configLoaded: () => true, ready: async () => false });
+    expect((await createApp({ configLoaded: () => true }).request('/readyz')).status).toBe(200);
+    expect((await createApp({ configLoaded: () => false }).request('/readyz')).status).toBe(503);
+    const storeDown = createApp({ configLoaded: () => true, ready: async () => false });
     const response = await storeDown.request('/readyz');
     expect(response.status).toBe(503);
     expect(await response.json()).toEqual({ ready: false });
-    const probeThrows = createApp({ realtime: refuseAll, configLoaded: () => true, ready: () => Promise.reject(new Error('store ping failed')) });
+    const probeThrows = createApp({ configLoaded: () => true, ready: () => Promise.reject(new Error('store ping failed')) });
     const failed = await probeThrows.request('/readyz');
     expect(failed.status).toBe(503);
     expect(await failed.json()).toEqual({ ready: false });
   });
 
   it('serves the widget script to any origin with CORS, CORP and a short cache', async () => {
-    const app = createApp({ realtime: refuseAll, configLoaded: () => true, ...fixtureDirs() });
+    const app = createApp({ configLoaded: () => true, ...fixtureDirs() });
     const response = await app.request('/voice-rag.js', { headers: { origin: 'https://elsewhere.example' } });
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
@@ -52,14 +50,14 @@ describe('routes', () => {
   });
 
   it('answers 404 with a build hint for a widget file not built yet', async () => {
-    const app = createApp({ realtime: refuseAll, configLoaded: () => true, ...fixtureDirs() });
+    const app = createApp({ configLoaded: () => true, ...fixtureDirs() });
     const response = await app.request('/voice-rag-capture.js');
     expect(response.status).toBe(404);
     expect(await response.text()).toMatch(/npm run build/);
   });
 
   it('redirects / to the demo and serves its files but nothing outside it', async () => {
-    const app = createApp({ realtime: refuseAll, configLoaded: () => true, ...fixtureDirs() });
+    const app = createApp({ configLoaded: () => true, ...fixtureDirs() });
     const root = await app.request('/');
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/demo/');
@@ -74,7 +72,7 @@ describe('routes', () => {
   it('redirects a demo folder to its trailing slash and answers 404 to a malformed escape', async () => {
     const dirs = fixtureDirs();
     writeFileSync(join(dirs.demoDir, 'docs', 'index.html'), '<!doctype html><title>docs</title>');
-    const app = createApp({ realtime: refuseAll, configLoaded: () => true, ...dirs });
+    const app = createApp({ configLoaded: () => true, ...dirs });
     const folder = await app.request('/demo/docs');
     expect(folder.status).toBe(301);
     expect(folder.headers.get('location')).toBe('/demo/docs/');
@@ -83,7 +81,7 @@ describe('routes', () => {
   });
 
   it('answers 426 to a plain GET of the WebSocket endpoint', async () => {
-    const app = createApp({ realtime: refuseAll, configLoaded: () => true });
+    const app = createApp({ configLoaded: () => true });
     expect((await app.request('/v1/realtime?site=docs')).status).toBe(426);
   });
 });

@@ -1,0 +1,111 @@
+/**
+ * `voice-rag serve --workers N` on node:cluster: the primary forks N workers that share one
+ * listening port, answers their limits-store calls from its own memory store when the config
+ * has no Redis, re-forks a worker that dies, and on SIGTERM/SIGINT has every worker drain and
+ * waits for all of them.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
+import { systemClock } from '../clock.js';
+import { loadConfig } from './config-file.js';
+import { createChannelStore, serveStore, type StoreChannel } from '../limits/stores/channel.js';
+import { createMemoryStore } from '../limits/stores/memory.js';
+import type { Store } from '../limits/stores/store.js';
+
+/** What `--workers` accepts: a count, or `auto` (one per core). */
+export function parseWorkers(value: string): number | undefined {
+  if (value === 'auto') return availableParallelism();
+  const count = Number(value);
+  return Number.isInteger(count) && count >= 1 && count <= 256 ? count : undefined;
+}
+
+/** Set in a worker's environment: the primary answers store calls over IPC. */
+const SHARED_STORE_ENV = 'VOICE_RAG_PRIMARY_STORE';
+
+/** True in a worker forked by {@link runPrimary}. */
+export const isGatewayWorker = (): boolean => cluster.isWorker;
+
+/** In a worker, the primary's limits store over IPC (undefined when the workers use Redis). */
+export function primaryStore(): Store | undefined {
+  if (!cluster.isWorker || process.env[SHARED_STORE_ENV] !== '1') return undefined;
+  const channel: StoreChannel = {
+    send: (message) => process.send?.(message),
+    onMessage: (listener) => {
+      process.on('message', listener);
+    },
+  };
+  return createChannelStore({ channel, clock: systemClock, timeoutMs: 2000 });
+}
+
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Options of {@link runPrimary}. */
+export interface PrimaryOptions {
+  configPath: string;
+  workers: number;
+  port?: number;
+  /** Arguments of `serve` for the workers, without `--workers` and `--port`. */
+  serveArgs: string[];
+  log(line: string): void;
+}
+
+/**
+ * Runs the primary until every worker has exited after a signal. Workers run this same CLI
+ * (`process.argv[1]`) with `serve` and the resolved port, so port 0 means one free port for all.
+ */
+export async function runPrimary(options: PrimaryOptions): Promise<void> {
+  const env = options.port !== undefined && process.env.PORT === undefined ? { ...process.env, PORT: String(options.port) } : process.env;
+  const { config } = await loadConfig(options.configPath, env);
+  const wanted = options.port ?? config.server.port;
+  const port = wanted === 0 ? await freePort(config.server.host) : wanted;
+  const shared = config.store.kind === 'memory' ? createMemoryStore(systemClock) : undefined;
+  cluster.setupPrimary({
+    exec: process.argv[1],
+    args: [...options.serveArgs, '--port', String(port)],
+  });
+  let stopping = false;
+  const fork = (): Worker => {
+    const worker = cluster.fork({ [SHARED_STORE_ENV]: shared ? '1' : '0', ...(options.port !== undefined ? { PORT: String(port) } : {}) });
+    if (shared) {
+      serveStore(shared, {
+        send: (message) => worker.isConnected() && worker.send(message as object),
+        onMessage: (listener) => {
+          worker.on('message', listener);
+        },
+      });
+    }
+    return worker;
+  };
+  let allExited = () => {};
+  const exited = new Promise<void>((resolve) => (allExited = resolve));
+  const live = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+  cluster.on('exit', (worker, code, signal) => {
+    if (!stopping) {
+      options.log(`voice-rag: worker ${worker.process.pid} ended (${signal ?? `code ${code}`}); starting another`);
+      fork();
+    } else if (live().length === 0) allExited();
+  });
+  for (let i = 0; i < options.workers; i++) fork();
+  options.log(`voice-rag: ${options.workers} workers on port ${port} (limits ${shared ? "in the primary's memory, over IPC" : 'in Redis'})`);
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    // Each worker drains its own sessions (server.drain_seconds) and exits; the primary waits for all.
+    for (const worker of live()) worker.process.kill(signal);
+    if (live().length === 0) allExited();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGTERM'));
+  await exited;
+  await shared?.close();
+}
