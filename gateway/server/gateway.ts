@@ -13,7 +13,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Admission } from '../limits/types.js';
 import { createDefaultCredential } from '../node/entra-credential.js';
-import { bufferBase64 } from '../node/buffer-base64.js';
+import { nodeBase64 } from '../node/base64.js';
 import { createWsSocketFactory } from '../node/ws-upstream.js';
 import { installBase64Codec } from '../realtime/base64.js';
 import type { Logger } from '../logger.js';
@@ -83,7 +83,7 @@ async function closeClients(wss: WebSocketServer): Promise<void> {
 
 /** Creates the gateway; nothing listens until listen(). */
 export function createGateway(deps: GatewayDeps): Gateway {
-  installBase64Codec(bufferBase64);
+  installBase64Codec(nodeBase64);
   const clock = deps.clock ?? systemClock;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_FRAME, perMessageDeflate: false });
   const endpoint = createWidgetEndpoint({

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bufferBase64 } from '../../../gateway/node/buffer-base64.js';
+import { nodeBase64 } from '../../../gateway/node/base64.js';
 import { base64ToBytes, bytesToBase64 } from '../../../gateway/realtime/base64.js';
 
 // The portable codec stays in force in this file: nothing here installs the Buffer one.
@@ -11,7 +11,7 @@ describe("Node's codec for the realtime path", () => {
         const view = new Uint8Array(bytes.length + offset * 2);
         view.set(bytes, offset);
         const inner = view.subarray(offset, offset + bytes.length);
-        expect(bufferBase64.encode(inner)).toBe(bytesToBase64(inner));
+        expect(nodeBase64.encode(inner)).toBe(bytesToBase64(inner));
       }),
       { numRuns: 300 },
     );
@@ -23,7 +23,7 @@ describe("Node's codec for the realtime path", () => {
     const damaged = fc.stringMatching(/^[A-Za-z0-9_\-+/!]{0,40}={0,2}$/);
     fc.assert(
       fc.property(fc.oneof(fc.base64String(), fc.string().filter((text) => !text.includes('=')), damaged), (text) => {
-        expect(Array.from(bufferBase64.decode(text))).toEqual(Array.from(base64ToBytes(text)));
+        expect(Array.from(nodeBase64.decode(text))).toEqual(Array.from(base64ToBytes(text)));
       }),
       { numRuns: 500 },
     );
