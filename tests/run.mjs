@@ -57,7 +57,19 @@ const STAGES = [
     name: 'browser', command: ['npx', 'web-test-runner'], env: { CI: 'true', WTR_COUNTS_FILE: '.wtr-counts.json' },
     report: '.wtr-counts.json', counts: countsFile, after: ['build'], needs: ['chromium'], files: 'tests/browser/**/*.test.ts',
   },
-  { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser', 'hardening'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
+  // Firefox ESR and WebKit (WebKitGTK, the engine behind Safari, under Xvfb): the same browser suite.
+  {
+    name: 'browser-firefox', command: ['npx', 'web-test-runner', '--config', 'web-test-runner.firefox.config.mjs'],
+    env: { CI: 'true', WTR_COUNTS_FILE: '.wtr-counts-firefox.json' }, report: '.wtr-counts-firefox.json', counts: countsFile,
+    after: ['build', 'browser'], needs: ['firefox', 'pulseaudio'], files: 'tests/browser/**/*.test.ts',
+  },
+  {
+    name: 'browser-webkit',
+    command: ['xvfb-run', '-a', '-s', '-screen 0 1280x1024x24 -nolisten tcp', 'npx', 'web-test-runner', '--config', 'web-test-runner.webkit.config.mjs'],
+    env: { CI: 'true', WTR_COUNTS_FILE: '.wtr-counts-webkit.json' }, report: '.wtr-counts-webkit.json', counts: countsFile,
+    after: ['build', 'browser-firefox'], needs: ['webkit', 'xvfb'], files: 'tests/browser/**/*.test.ts',
+  },
+  { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser', 'browser-firefox', 'browser-webkit', 'hardening'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
   // nginx, Caddy, two gateway nodes, Redis, Chromium; and the Dockerfile's production tree (npm ci).
   {
     name: 'topology', ...vitest('topology', { config: 'tests/topology/vitest.config.ts' }), after: ['build'], optional: true, alone: true,

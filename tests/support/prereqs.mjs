@@ -81,6 +81,16 @@ export const PREREQUISITES = [
   // The topology suite's proxies and its self-signed certificate (nginx lives in /usr/sbin).
   { name: 'nginx', find: () => onPath('nginx') ?? ['/usr/sbin/nginx'].find(existsSync), debian: ['nginx'], install: 'apt-get install nginx' },
   { name: 'caddy', find: () => onPath('caddy'), debian: ['caddy'], install: 'apt-get install caddy' },
+  { name: 'firefox', find: () => [process.env.FIREFOX_PATH, onPath('firefox-esr')].find((path) => path && existsSync(path)), debian: ['firefox-esr'], install: 'apt-get install firefox-esr' },
+  // Firefox's AudioContext never starts without an audio device: the Firefox suite plays into a PulseAudio null sink.
+  { name: 'pulseaudio', find: () => onPath('pulseaudio'), debian: ['pulseaudio'], install: 'apt-get install pulseaudio' },
+  {
+    name: 'webkit',
+    find: () => (onPath('WebKitWebDriver') && existsSync(process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser') ? onPath('WebKitWebDriver') : undefined),
+    debian: ['webkit2gtk-driver'],
+    install: 'apt-get install webkit2gtk-driver',
+  },
+  { name: 'xvfb', find: () => onPath('xvfb-run') && onPath('xauth'), debian: ['xvfb', 'xauth'], install: 'apt-get install xvfb xauth' },
   { name: 'openssl', find: () => onPath('openssl'), debian: ['openssl'], install: 'apt-get install openssl' },
   ...NODE_MAJORS.map(nodeFromNpm),
 ];
