@@ -7,7 +7,18 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/browser/**', 'tests/e2e/**', 'node_modules/**'],
+          exclude: ['tests/browser/**', 'tests/e2e/**', 'tests/hardening/**', 'node_modules/**'],
+          environment: 'node',
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        // Soak, leaks, flooding and fuzzing against a live gateway: they measure pacing and memory,
+        // so tests/run.mjs runs them alone.
+        test: {
+          name: 'hardening',
+          include: ['tests/hardening/**/*.test.ts'],
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 30_000,

@@ -23,22 +23,20 @@ function vitestCounts(file) {
 const countsFile = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
 /** A Vitest run of a project of vitest.config.ts, or of a suite with its own config file. */
-const vitest = (name, { project = name, config, args = [] } = {}) => ({
-  command: ['npx', 'vitest', 'run', ...(config ? ['--config', config] : ['--project', project]), ...args,
+const vitest = (name, { project = name, config } = {}) => ({
+  command: ['npx', 'vitest', 'run', ...(config ? ['--config', config] : ['--project', project]),
     '--reporter=default', '--reporter=json', `--outputFile.json=.vitest-${name}.json`],
   report: `.vitest-${name}.json`,
   counts: vitestCounts,
 });
 const PACKAGE = { config: 'tests/package/vitest.config.ts' };
-// The hardening suites (soak, leaks, flooding, fuzzing against a live gateway) measure pacing and
-// memory: they run alone, once, on the machine's Node. The rest of the node project runs beside
-// the browser suites, and again under each other Node major.
-const HARDENING = 'tests/hardening/**';
-const NODE_WITHOUT_HARDENING = { project: 'node', args: ['--exclude', HARDENING] };
+// The hardening project (soak, leaks, flooding, fuzzing against a live gateway) measures pacing and
+// memory: it runs alone, once, on the machine's Node. The node project runs beside the browser
+// suites, and again under each other Node major.
 
 /** The node suite, and the package test, under another Node major (its binary first on PATH). */
 const withNode = (major) => ({ env: { PATH: `${nodeBinDir(major)}${delimiter}${process.env.PATH}` }, needs: [`node${major}`], optional: true });
-const nodeSuiteUnder = (major) => ({ name: `node@${major}`, ...vitest(`node@${major}`, NODE_WITHOUT_HARDENING), ...withNode(major), uses: ['redis-server'], after: ['e2e', 'hardening'], alone: true });
+const nodeSuiteUnder = (major) => ({ name: `node@${major}`, ...vitest(`node@${major}`, { project: 'node' }), ...withNode(major), uses: ['redis-server'], after: ['e2e', 'hardening'], alone: true });
 const packageUnder = (major) => ({ name: `package@${major}`, ...vitest(`package@${major}`, PACKAGE), ...withNode(major), after: ['build', 'e2e'] });
 
 /**
@@ -51,8 +49,8 @@ const packageUnder = (major) => ({ name: `package@${major}`, ...vitest(`package@
 const STAGES = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },
   { name: 'build', command: ['npm', 'run', '--silent', 'build'] },
-  { name: 'node', ...vitest('node', NODE_WITHOUT_HARDENING), after: ['build'], uses: ['redis-server'] },
-  { name: 'hardening', ...vitest('hardening', { project: 'node', args: ['tests/hardening'] }), after: ['build', 'node'], uses: ['redis-server'], alone: true },
+  { name: 'node', ...vitest('node'), after: ['build'], uses: ['redis-server'] },
+  { name: 'hardening', ...vitest('hardening'), after: ['build', 'node'], uses: ['redis-server'], alone: true },
   {
     name: 'browser', command: ['npx', 'web-test-runner'], env: { CI: 'true', WTR_COUNTS_FILE: '.wtr-counts.json' },
     report: '.wtr-counts.json', counts: countsFile, after: ['build'], needs: ['chromium'], files: 'tests/browser/**/*.test.ts',

@@ -24,10 +24,13 @@ const CONCURRENCY = 25;
 const retrieval = { kind: 'azure-search', endpoint: 'https://search.example.net', index: 'kb', api_key: 'k', timeout_ms: 50 };
 const engine = { kind: 'azure-openai', endpoint: 'https://example.openai.azure.com', deployment: 'gpt-realtime', api_key: 'test-key', connect_timeout_ms: 5000 };
 const config = configSchema.parse({
-  engines: { aoai: engine, silent: { ...engine, connect_timeout_ms: 150 }, refusing: engine },
+  // `hanging` never answers either, but its timeout is long: a visitor who leaves mid-connect
+  // leaves first however loaded the machine is.
+  engines: { aoai: engine, silent: { ...engine, connect_timeout_ms: 150 }, hanging: engine, refusing: engine },
   sites: {
     docs: { origins: [TEST_ORIGIN], engine: 'aoai', retrieval },
     slow: { origins: [TEST_ORIGIN], engine: 'silent', retrieval },
+    waiting: { origins: [TEST_ORIGIN], engine: 'hanging', retrieval },
     refused: { origins: [TEST_ORIGIN], engine: 'refusing', retrieval },
     members: { origins: [TEST_ORIGIN], engine: 'aoai', retrieval, auth: { kind: 'jwt', secret: 'members-secret-0123456789abcdef01234' } },
   },
@@ -45,7 +48,7 @@ beforeAll(async () => {
   silent = await ScriptedUpstream.start();
   silent.silent = true;
   refusing = await ScriptedUpstream.start();
-  gw = await startHarness({ config, admission, logLevel: 'info', upstreamUrls: { silent: silent.url, refusing: refusing.url } });
+  gw = await startHarness({ config, admission, logLevel: 'info', upstreamUrls: { silent: silent.url, hanging: silent.url, refusing: refusing.url } });
   gw.retriever.hang = true;
 });
 afterAll(async () => {
@@ -156,7 +159,7 @@ const SCENARIOS: Record<string, [Scenario, number]> = {
   ],
   'a visitor leaving mid-connect': [
     async () => {
-      const widget = await gw.connect({ site: 'slow' });
+      const widget = await gw.connect({ site: 'waiting' });
       widget.close();
       return closeCode(widget);
     },

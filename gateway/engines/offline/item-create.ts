@@ -29,9 +29,12 @@ export function valueText(value: unknown): string {
 
 /** Decodes base64 PCM16 little-endian (an odd trailing byte is dropped). */
 export function decodePcm16(base64: string): Int16Array {
-  const bytes = base64ToBytes(base64);
-  // Fresh bytes, aligned for Int16Array; the wire order is little-endian like every host the gateway runs on.
-  return new Int16Array(bytes.buffer, 0, bytes.length >> 1);
+  const decoded = base64ToBytes(base64);
+  // A runtime codec may hand back a view into a shared pool (Node's Buffer does for small
+  // frames): read from its own offset, and copy when that offset cannot start an Int16Array.
+  const bytes = decoded.byteOffset % 2 === 0 ? decoded : new Uint8Array(decoded);
+  // The wire order is little-endian like every host the gateway runs on.
+  return new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1);
 }
 
 function contentParts(role: string, content: unknown): { ok: true; parts: ContentPart[]; pcm?: Int16Array } | { ok: false; error: RealtimeErrorBody } {
