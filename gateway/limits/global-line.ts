@@ -19,6 +19,13 @@ export interface SharedWaitOptions extends Omit<WaitOptions, 'attempt' | 'ahead'
   waitBefore(): Promise<number>;
 }
 
+/**
+ * Simultaneous arrivals on several nodes reach the shared line in some order; even a site that
+ * queues no one (`queue_seconds: 0`) lets those ahead take their tokens for this long before a
+ * refusal, so a later arrival is not refused while tokens remain only because it was not first.
+ */
+export const ORDER_GRACE_MS = 500;
+
 /** A shared line as seen from this node; `length` counts this node's waiters. */
 export interface SharedLine {
   wait(options: SharedWaitOptions): Promise<void>;
@@ -31,6 +38,8 @@ export function createSharedLine(store: Store, clock: Clock, key: string, ticket
   const local: WaitingLine = createWaitingLine(clock);
 
   async function wait(options: SharedWaitOptions): Promise<void> {
+    // Nothing to take (no quota, no per-minute share): order cannot matter, so no ticket either.
+    if (options.buckets().length === 0 && (await options.waitBefore()) <= 0) return;
     const ticket = globalThis.crypto.randomUUID();
     const joinedAt = clock.now();
     let ahead = await store.joinLine(key, ticket, joinedAt + ticketTtlMs, joinedAt);
@@ -52,7 +61,7 @@ export function createSharedLine(store: Store, clock: Clock, key: string, ticket
       return { ok: turn.taken, waitMs: turn.waitMs, ahead: turn.ahead };
     };
     try {
-      await local.wait({ ...options, attempt, ahead: () => ahead });
+      await local.wait({ ...options, queueMs: Math.max(options.queueMs, ORDER_GRACE_MS), attempt, ahead: () => ahead });
     } finally {
       if (heartbeat !== undefined) clock.clearTimeout(heartbeat);
       // Admitted tickets left the line in the same step; this frees the place of one that did not.
