@@ -106,8 +106,10 @@ describe.skipIf(redisSkipReason !== undefined)('Redis unreachable', () => {
     // Past the probe interval, calls reach the primary again; releasing or counting no keys
     // sends nothing to Redis, so its success says nothing about Redis (found by tests/topology).
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    await node.store.releaseSlots([], 'nobody');
-    expect(await node.store.countSlots([], Date.now())).toEqual([]);
+    // Whether such a call answers or is refused (it raced the probe on Node 22 in CI), it must not
+    // mark a down Redis reachable.
+    await node.store.releaseSlots([], 'nobody').catch(() => {});
+    await node.store.countSlots([], Date.now()).catch(() => []);
     expect(node.store.healthy()).toBe(false);
     expect(node.logger.info).not.toHaveBeenCalled();
   });
