@@ -5,7 +5,6 @@
  */
 import type { BrowserHandlers, WidgetEndpoint, UpgradeRequest } from './app.js';
 import { MAX_QUERY_CHARS } from './app.js';
-import { nodeBase64 } from '../node/base64.js';
 import type { Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { toGatewayError } from '../errors.js';
@@ -90,7 +89,6 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             server: config.server,
             token,
             textOnly: request.url.searchParams.get('mode') === 'text',
-            base64: nodeBase64,
             remoteAddress: request.remoteAddress,
             forwardedFor: request.forwardedFor,
             admission: deps.admission,

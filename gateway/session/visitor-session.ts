@@ -9,7 +9,7 @@ import { GatewayError, toGatewayError } from '../errors.js';
 import type { Admission, Lease } from '../limits/types.js';
 import { CLOSE_CODE, checkAudioFrame, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
-import { webBase64, type Base64Codec } from '../realtime/base64.js';
+import { webBase64 } from '../realtime/base64.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
 import { greetingInstructions } from '../realtime/instructions.js';
 import type { Logger } from '../logger.js';
@@ -39,8 +39,6 @@ export interface SessionContext {
   token?: string;
   /** `mode=text` (extension): the visitor only types until the first audio frame; no audio output is asked for. */
   textOnly?: boolean;
-  /** Audio's base64 codec (default: web APIs; the Node adapter passes Buffer's). */
-  base64?: Base64Codec;
   remoteAddress?: string;
   forwardedFor?: string;
   admission: Admission;
@@ -80,7 +78,8 @@ const MAX_PENDING_TEXTS = 4;
 /** Creates a visitor session; call start() once the browser socket is open. */
 export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket): VisitorSession {
   const { clock, logger, site } = ctx;
-  const base64 = ctx.base64 ?? webBase64;
+  // The composition root installs the runtime's fast codec (installBase64Codec); webBase64 delegates to it.
+  const base64 = webBase64;
   const abort = new AbortController();
   const rate = createAudioRateMeter();
   const manual = site.turn_detection.type === 'manual';
