@@ -64,7 +64,7 @@ export function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** How audio is base64-coded; the Node adapter passes a faster Buffer-based codec (gateway/node/base64.ts). */
+/** How audio is base64-coded; the composition root installs a faster Buffer-based one (gateway/node/base64.ts, installBase64Codec). */
 export interface Base64Codec {
   encode(bytes: Uint8Array): string;
   decode(text: string): Uint8Array;
