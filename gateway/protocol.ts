@@ -53,6 +53,12 @@ export const ERROR_CODES = Object.keys(CLOSE_CODE) as ErrorCode[];
 
 export type TurnDetectionMode = 'server_vad' | 'manual';
 export type ResponseStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed';
+/**
+ * Protocol extensions a gateway may list in `ready.extensions`: each names a group of messages
+ * beyond v1 (docs/PROTOCOL.md, "Extensions announced in ready").
+ */
+export const GATEWAY_EXTENSIONS = [] as const;
+export type GatewayExtension = (typeof GATEWAY_EXTENSIONS)[number];
 /** Engine kinds as announced in `ready.engine`. */
 export type EngineKind = 'azure-openai' | 'openai' | 'offline';
 
@@ -89,6 +95,11 @@ export interface ReadyMessage {
   turn_detection: TurnDetectionMode;
   max_session_s: number;
   engine: EngineKind;
+  /**
+   * (extension) Names of the protocol extensions this gateway and site accept. A widget sends an
+   * extension's messages only when its name is listed, so a new widget works with an old gateway.
+   */
+  extensions?: GatewayExtension[];
 }
 export interface SpeechStartedMessage {
   type: 'speech_started';

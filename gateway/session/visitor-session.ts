@@ -7,7 +7,7 @@ import type { Clock, ClockTimer } from '../clock.js';
 import type { EngineConfig, ServerConfig, SiteConfig } from '../config/schema.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { Admission, Lease } from '../limits/types.js';
-import { CLOSE_CODE, checkAudioFrame, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
+import { CLOSE_CODE, checkAudioFrame, GATEWAY_EXTENSIONS, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { webBase64 } from '../realtime/base64.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
@@ -186,6 +186,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       turn_detection: manual ? 'manual' : 'server_vad',
       max_session_s: site.limits.max_session_seconds,
       engine: ctx.engine.kind,
+      extensions: [...GATEWAY_EXTENSIONS],
     });
     logger.info({ engine: ctx.engineId, dialect: connection.dialect.name }, 'session ready');
     for (const text of earlyTexts.splice(0)) userText(text);
