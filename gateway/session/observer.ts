@@ -7,6 +7,15 @@ import type { TokenUsage } from '../usage/types.js';
 /** Why a session was refused; the subset of RefusalReason the session layer produces. */
 export type SessionRefusal = 'unknown_site' | 'origin' | 'unauthorized' | 'rate_limited' | 'over_budget' | 'upstream_unavailable' | 'shutting_down';
 
+/** A visitor's rating of one answer (the `feedback` extension); never any audio. */
+export interface AnswerFeedback {
+  sessionId: string;
+  responseId: string;
+  rating: 'up' | 'down';
+  /** Optional short reason the visitor typed, ≤ 500 characters. */
+  reason?: string;
+}
+
 export interface SessionObserver {
   sessionOpened?(site: string): void;
   sessionClosed?(site: string, code: string): void;
@@ -14,4 +23,5 @@ export interface SessionObserver {
   upstreamConnect?(engine: string, seconds: number): void;
   toolCall?(site: string, tool: string, seconds: number, ok: boolean): void;
   usage?(site: string, engine: string, usage: TokenUsage, costUsd: number): void;
+  feedback?(site: string, feedback: AnswerFeedback): void;
 }
