@@ -60,7 +60,7 @@ export type ResponseStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed'
 export const GATEWAY_EXTENSIONS = [] as const;
 export type GatewayExtension = (typeof GATEWAY_EXTENSIONS)[number];
 /** Engine kinds as announced in `ready.engine`. */
-export type EngineKind = 'azure-openai' | 'openai' | 'offline';
+export type EngineKind = 'azure-openai' | 'openai' | 'offline' | 'azure-voice-live'; // azure-voice-live: extension (Voice Live upstream)
 
 // ---------------------------------------------------------------- browser → gateway
 

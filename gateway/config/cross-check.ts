@@ -3,6 +3,7 @@
  * combinations that no engine accepts. Runs on the raw data, so these errors are listed
  * together with the schema's even when other parts of the file are invalid.
  */
+import { voiceLiveProblems } from './voice-live-schema.js';
 
 /** A cross-field error before it is given a file position. */
 export interface RawProblem {
@@ -57,7 +58,7 @@ export function crossCheck(data: unknown): RawProblem[] {
     if (isDict(auth) && auth.kind === 'jwt' && auth.secret === undefined && auth.public_key === undefined) {
       problems.push({ path: [...sitePath, 'auth'], message: 'jwt auth needs a secret (HS256) or a public_key (ES256)' });
     }
-    problems.push(...gaOnlySettings(site, sitePath, engine, String(engineName)));
+    problems.push(...gaOnlySettings(site, sitePath, engine, String(engineName)), ...voiceLiveProblems(site, sitePath, engine, String(engineName)));
   }
   return problems;
 }

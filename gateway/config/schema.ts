@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
 import { httpUrl, nonNegative, optionalSecret, originSchema, positiveInt } from './schema-parts.js';
+import { voiceLiveEngineFields, voiceLiveEngineTarget, voiceLiveSiteSchema } from './voice-live-schema.js';
 
 export * from './retrieval-schema.js';
 export { originSchema } from './schema-parts.js';
@@ -139,7 +140,9 @@ export const offlineEngineSchema = z.strictObject({
   ...engineCommon,
 });
 
-export const engineSchema = z.discriminatedUnion('kind', [azureEngineSchema, openaiEngineSchema, offlineEngineSchema]);
+export const voiceLiveEngineSchema = z.strictObject({ ...voiceLiveEngineFields, ...engineCommon }).refine(...voiceLiveEngineTarget);
+
+export const engineSchema = z.discriminatedUnion('kind', [azureEngineSchema, openaiEngineSchema, offlineEngineSchema, voiceLiveEngineSchema]);
 
 // ---------------------------------------------------------------- sites
 
@@ -222,6 +225,7 @@ export const siteSchema = z.strictObject({
   retrieval: retrievalSchema,
   max_output_tokens: positiveInt().max(4096).optional().describe('extension: cap on each response (cost control)'),
   ...sessionSettings,
+  voice_live: voiceLiveSiteSchema.optional().describe('extension: Azure Voice Live session extras (engine kind azure-voice-live only)'),
   tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),
 });
 
@@ -240,6 +244,7 @@ export type EngineConfig = z.output<typeof engineSchema>;
 export type AzureEngineConfig = z.output<typeof azureEngineSchema>;
 export type OpenAIEngineConfig = z.output<typeof openaiEngineSchema>;
 export type OfflineEngineConfig = z.output<typeof offlineEngineSchema>;
+export type VoiceLiveEngineConfig = z.output<typeof voiceLiveEngineSchema>;
 export type QuotaConfig = z.output<typeof quotaSchema>;
 export type PricingConfig = z.output<typeof pricingSchema>;
 export type SiteConfig = z.output<typeof siteSchema>;

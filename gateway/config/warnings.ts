@@ -21,7 +21,7 @@ export interface WarningOptions {
 const RETIREMENT_NOTICE_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-const PAID_ENGINES = new Set(['azure-openai', 'openai']);
+const PAID_ENGINES = new Set(['azure-openai', 'openai', 'azure-voice-live']);
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const MIN_STATUS_TOKEN_LENGTH = 16;
 
@@ -101,6 +101,9 @@ export function configWarnings(config: GatewayConfig, options: WarningOptions = 
 /** Unknown prices and near retirements of an engine's model (docs/CONFIG.md, `check`). */
 function modelWarnings(engine: GatewayConfig['engines'][string], now: number): Array<{ path: string[]; message: string }> {
   if (engine.kind === 'offline') return [];
+  if (engine.kind === 'azure-voice-live') {
+    return engine.pricing ? [] : [{ path: [], message: "Azure Voice Live bills its own prices, which the model table does not hold, and the engine has no pricing: budgets count its usage at gpt-realtime-2.1's prices; set pricing" }];
+  }
   const name = modelNamesOf(engine)[0]!;
   const model = findModel(name);
   const warnings: Array<{ path: string[]; message: string }> = [];

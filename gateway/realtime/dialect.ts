@@ -1,6 +1,6 @@
 /**
- * The two upstream dialects behind one interface (realtime/PROTOCOL.md §2, §3): GA (default)
- * and preview/beta. They differ in the session shape and in event and content-type names;
+ * The upstream dialects behind one interface (realtime/PROTOCOL.md §2, §3): GA (default),
+ * preview/beta, and Azure Voice Live (voice-live-dialect.ts). They differ in the session shape and in event and content-type names;
  * everything after `normalizeType` speaks the GA names.
  */
 import type * as Beta from 'openai/resources/beta/realtime/realtime';
@@ -8,8 +8,9 @@ import type * as GA from 'openai/resources/realtime/realtime';
 import type { EngineConfig, SiteConfig, TurnDetectionConfig } from '../config/schema.js';
 import type { ClientEvent } from './client-events.js';
 import { instructionsFor, toolsFor } from './instructions.js';
+import { voiceLiveDialect } from './voice-live-dialect.js';
 
-export type DialectName = 'ga' | 'beta';
+export type DialectName = 'ga' | 'beta' | 'voice-live';
 
 export interface Dialect {
   readonly name: DialectName;
@@ -183,5 +184,5 @@ export function optional<K extends string, V>(key: K, value: V | undefined): { [
 
 /** The dialect object for a name. */
 export function dialectFor(name: DialectName): Dialect {
-  return name === 'beta' ? betaDialect : gaDialect;
+  return name === 'beta' ? betaDialect : name === 'voice-live' ? voiceLiveDialect : gaDialect;
 }

@@ -3,6 +3,7 @@
  * the headers (realtime/PROTOCOL.md §1.1). Tokens from Entra ID are added per connect.
  */
 import type { EngineConfig } from '../config/schema.js';
+import { VOICE_LIVE_ENTRA_SCOPE } from '../config/voice-live-schema.js';
 import type { DialectName } from './dialect.js';
 
 /** How the upstream authenticates this gateway. */
@@ -83,6 +84,16 @@ export function buildUpstreamTarget(engine: EngineConfig, overrideUrl?: string):
         deployment: engine.model,
         endpoint: engine.base_url,
       };
+    }
+    case 'azure-voice-live': {
+      // The agent's query names are Voice Live's documented `agent_id` and `project_id`.
+      const target: Record<string, string> = engine.model !== undefined ? { model: engine.model } : { agent_id: engine.agent_id!, project_id: engine.project_id! };
+      const url = withQuery(`${toWebSocketOrigin(engine.endpoint)}/voice-live/realtime`, { 'api-version': engine.api_version, ...target });
+      const auth: UpstreamAuth = engine.api_key
+        ? { kind: 'api-key', key: engine.api_key }
+        : { kind: 'entra', scope: engine.entra_scope ?? VOICE_LIVE_ENTRA_SCOPE };
+      const deployment = engine.model ?? `agent ${engine.agent_id} (project ${engine.project_id})`;
+      return { url: overrideUrl ?? url, dialect: 'voice-live', headers: {}, auth, deployment, endpoint: engine.endpoint };
     }
     case 'offline': {
       if (!overrideUrl) throw new Error('the offline engine has no URL yet: start it and pass its URL in upstreamUrls');

@@ -18,12 +18,14 @@ export const FALLBACK_PRICING: PricingConfig = findModel('gpt-realtime-2.1')!.pr
 
 /** The model names an engine's usage may be priced by: the upstream's own word first. */
 export function modelNamesOf(engine: EngineConfig, modelHint?: string): string[] {
-  const configured = engine.kind === 'azure-openai' ? (engine.model ?? engine.deployment) : engine.kind === 'openai' ? engine.model : undefined;
+  const configured = engine.kind === 'azure-openai' ? (engine.model ?? engine.deployment) : engine.kind === 'offline' ? undefined : engine.model;
   return [modelHint, configured].filter((name): name is string => typeof name === 'string' && name !== '');
 }
 
 /** The list price of an engine's model, or undefined when the table has none. */
 export function knownPricing(engine: EngineConfig, modelHint?: string): PricingConfig | undefined {
+  // Voice Live bills its own prices per model tier, not the OpenAI list prices of the table.
+  if (engine.kind === 'azure-voice-live') return undefined;
   for (const name of modelNamesOf(engine, modelHint)) {
     const model = findModel(name);
     if (model) return model.price?.usdPerMillion;

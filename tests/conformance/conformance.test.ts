@@ -2,15 +2,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { betaDialect, gaDialect, type Dialect } from '../../gateway/realtime/dialect.js';
+import { voiceLiveDialect } from '../../gateway/realtime/voice-live-dialect.js';
 import { testConfig } from '../support/gateway-harness.js';
-import { loadTranscript, ScriptedUpstream } from '../support/scripted-upstream.js';
+import { loadTranscript, ScriptedUpstream, serverEvents } from '../support/scripted-upstream.js';
 import { WebSocket } from 'ws';
 import { ALLOWANCES, type Allowance } from './allowances.js';
 import { generateSchemas, SCHEMA_FILE } from './generate.js';
-import { eventChecker, type Direction } from './validator.js';
+import { generateVoiceLiveSchemas, VOICE_LIVE_SCHEMA_FILE } from './generate-voice-live.js';
+import { eventChecker, type Dialect as DialectName, type Direction } from './validator.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/realtime/', import.meta.url));
-const dialectOf = (file: string): 'ga' | 'beta' => (file.endsWith('-beta') ? 'beta' : 'ga');
+const dialectOf = (file: string): DialectName => (file.endsWith('-beta') ? 'beta' : file.endsWith('-voice-live') ? 'voice-live' : 'ga');
+const DIALECTS = { ga: gaDialect, beta: betaDialect, 'voice-live': voiceLiveDialect } as const;
 
 /** Every Realtime event of every transcript fixture, with its dialect and direction. */
 const fixtureEvents = readdirSync(FIXTURES)
@@ -32,6 +35,7 @@ const fixtureEvents = readdirSync(FIXTURES)
 const DELIBERATELY_WRONG = {
   'errors-beta client session.update': '/session must NOT have additional properties (disable_audio)',
   'errors-ga client session.update': "/session must have required property 'type'",
+  'errors-voice-live client session.update': '/session must NOT have additional properties (disable_audio)',
 };
 
 /** Site variations the builders must turn into conforming events. */
@@ -46,6 +50,15 @@ function sampleSites() {
   ];
 }
 
+/** The `session.updated` the scripted upstream echoes for each built session, on the transcripts' own session. */
+function echoedSessions(name: DialectName) {
+  const created = serverEvents(loadTranscript(`session-start-${name}`), 'session.created')[0]!;
+  return sampleSites().map((site) => {
+    const update = DIALECTS[name].buildSessionUpdate(site, testConfig().engines.aoai!) as { session: Record<string, unknown> };
+    return { type: 'session.updated', event_id: 'event_1', session: { ...created.session, ...update.session } };
+  });
+}
+
 function builtEvents(dialect: Dialect) {
   const engine = testConfig().engines.aoai!;
   return [
@@ -55,10 +68,17 @@ function builtEvents(dialect: Dialect) {
   ];
 }
 
-describe('conformance to the official openai Realtime types', () => {
+describe('conformance to the official Realtime types (openai, @azure/ai-voicelive)', () => {
   it('reads schemas generated from the installed openai types (regenerate with tests/conformance/generate.ts)', () => {
     const committed = JSON.parse(readFileSync(SCHEMA_FILE, 'utf8'));
     expect(JSON.parse(JSON.stringify(generateSchemas()))).toEqual(committed);
+  }, 120_000);
+
+  it('reads Voice Live schemas generated from the installed @azure/ai-voicelive types, in the wire spelling', () => {
+    const committed = JSON.parse(readFileSync(VOICE_LIVE_SCHEMA_FILE, 'utf8'));
+    expect(JSON.parse(JSON.stringify(generateVoiceLiveSchemas()))).toEqual(committed);
+    const truncate = committed.VoiceLiveClientEvent.definitions.ClientEventConversationItemTruncate;
+    expect(Object.keys(truncate.properties).sort()).toEqual(['audio_end_ms', 'content_index', 'event_id', 'item_id', 'type']);
   }, 120_000);
 
   it('finds every transcript event conforming, except the two malformed ones the error transcripts send on purpose', () => {
@@ -71,12 +91,10 @@ describe('conformance to the official openai Realtime types', () => {
     for (const [key, problem] of Object.entries(DELIBERATELY_WRONG)) expect(failures[key]).toContain(problem);
   });
 
-  it.each([
-    ['ga', gaDialect],
-    ['beta', betaDialect],
-  ] as const)('builds %s client events that conform, for every kind of site', (name, dialect) => {
-    const checker = eventChecker(name, 'client');
+  it.each(Object.entries(DIALECTS))('builds %s client events that conform, for every kind of site, and echoes of them', (name, dialect) => {
+    const checker = eventChecker(name as DialectName, 'client');
     for (const event of builtEvents(dialect)) expect(checker.check({ event_id: 'evt_1', ...event })).toBeUndefined();
+    for (const echo of echoedSessions(name as DialectName)) expect(eventChecker(name as DialectName, 'server').check(echo)).toBeUndefined();
   });
 
   it('fails an unknown field, a missing required field, a wrong type and an unknown event type', () => {
@@ -113,8 +131,8 @@ describe('conformance to the official openai Realtime types', () => {
       const dialects = allowance.dialect === 'both' ? (['ga', 'beta'] as const) : [allowance.dialect];
       const used = dialects.some((dialect) => {
         const events = allowance.direction === 'server'
-          ? fixtureEvents.filter((e) => e.dialect === dialect && e.direction === 'server').map((e) => e.event)
-          : builtEvents(dialect === 'ga' ? gaDialect : betaDialect).map((event) => ({ event_id: 'evt_1', ...event }));
+          ? [...fixtureEvents.filter((e) => e.dialect === dialect && e.direction === 'server').map((e) => e.event), ...echoedSessions(dialect)]
+          : builtEvents(DIALECTS[dialect]).map((event) => ({ event_id: 'evt_1', ...event }));
         const strict = eventChecker(dialect, allowance.direction, allowance);
         return events.some((event) => strict.check(event) !== undefined && eventChecker(dialect, allowance.direction).check(event) === undefined);
       });

@@ -7,7 +7,7 @@ import { main } from '../../gateway/cli/main.js';
 import { createWsSocketFactory } from '../../gateway/node/ws-upstream.js';
 import { startFakeSearch, type FakeSearchService } from '../gateway/retrieval/fake-azure-search.js';
 import { testConfig } from '../support/gateway-harness.js';
-import { loadTranscript, ScriptedUpstream, type ScriptedUpstreamOptions } from '../support/scripted-upstream.js';
+import { loadTranscript, ScriptedUpstream, type ScriptDialect, type ScriptedUpstreamOptions } from '../support/scripted-upstream.js';
 
 let upstream: ScriptedUpstream | undefined;
 let search: FakeSearchService | undefined;
@@ -20,21 +20,22 @@ afterEach(async () => {
 const DOCS = [{ id: 'p1', content: 'Eye exams are covered.', title: 'Vision' }];
 
 /** Answers the doctor's text turn with the first response of the GA text-turn transcript. */
-async function answerTextTurn(service: ScriptedUpstream): Promise<void> {
+async function answerTextTurn(service: ScriptedUpstream, dialect: ScriptDialect): Promise<void> {
   const connection = await service.nextConnection();
-  const lines = loadTranscript('text-turn-ga');
+  const lines = loadTranscript(`text-turn-${dialect}`);
   await connection.play(lines.slice(0, lines.findIndex((l) => l.event.type === 'response.done') + 1));
 }
 
-async function doctor(site: Record<string, unknown>, scripted: ScriptedUpstreamOptions = {}, docs: Array<Record<string, unknown>> = DOCS) {
-  upstream = await ScriptedUpstream.start({ dialect: 'ga', ...scripted });
+async function doctor(site: Record<string, unknown>, scripted: ScriptedUpstreamOptions = {}, docs: Array<Record<string, unknown>> = DOCS, engine: Record<string, unknown> = {}) {
+  const dialect = scripted.dialect ?? 'ga';
+  upstream = await ScriptedUpstream.start({ dialect, ...scripted });
   search = await startFakeSearch('kb', docs);
   // The index definition the service answers: one field per key the documents carry.
   search.definition = { name: 'kb', fields: [...new Set(docs.flatMap((doc) => Object.keys(doc)))].map((name) => ({ name, type: 'Edm.String', key: name === 'id' })) };
-  const config = testConfig({ site: { retrieval: { kind: 'azure-search', endpoint: search.endpoint, index: 'kb', api_key: 'k' }, ...site } });
+  const config = testConfig({ dialect, engine, site: { retrieval: { kind: 'azure-search', endpoint: search.endpoint, index: 'kb', api_key: 'k' }, ...site } });
   const lines: string[] = [];
   const code = runDoctor({ config, print: (line) => lines.push(line.trimEnd()), socketFactory: createWsSocketFactory(), upstreamUrls: { aoai: upstream.url }, answerTimeoutMs: 5000 });
-  await answerTextTurn(upstream);
+  await answerTextTurn(upstream, dialect);
   return { code: await code, lines };
 }
 
@@ -60,6 +61,25 @@ describe('voice-rag doctor', () => {
     );
     expect(lines).toContain('FAIL site docs: search index kb lacks "title" (retrieval.fields.title): fix retrieval.fields or the index');
     expect(code).toBe(1);
+  });
+
+  it('checks an Azure Voice Live engine the same way, and names a Voice Live extra the service refused', async () => {
+    const extras = { voice_live: { input_audio_echo_cancellation: 'server_echo_cancellation', turn_detection: { type: 'azure_semantic_vad', remove_filler_words: true } } };
+    const pricing = { text_in: 5, cached_text_in: 0.5, text_out: 20, audio_in: 40, cached_audio_in: 2.5, audio_out: 80 };
+    const good = await doctor(extras, { dialect: 'voice-live' }, DOCS, { pricing });
+    expect(good.lines.slice(1, 3)).toEqual([
+      'ok   engine aoai: gpt-realtime answers in the voice-live dialect, the key is accepted (model gpt-realtime)',
+      'ok   engine aoai: session.update accepted as sent',
+    ]);
+    expect(good.lines[3]).toMatch(/^ok {3}engine aoai: a text turn was answered: \d+ tokens in, \d+ out, \$0\.\d{6} /);
+    expect(good.code).toBe(0);
+    await upstream!.close();
+    await search!.close();
+    const refused = await doctor(extras, { dialect: 'voice-live', refuseSessionFields: ['input_audio_echo_cancellation'] });
+    expect(refused.lines).toContain(
+      "FAIL engine aoai: session.update refused: session.input_audio_echo_cancellation: Unknown parameter: 'session.input_audio_echo_cancellation'.: remove that setting from the site or use a dialect that has it",
+    );
+    expect(refused.code).toBe(1);
   });
 
   it('names a field the service silently dropped from session.updated', async () => {
@@ -92,7 +112,7 @@ describe('voice-rag doctor', () => {
     ].join('\n'));
     const out: string[] = [];
     const running = main(['doctor', '--config', file], { stdout: (t) => out.push(t), stderr: (t) => out.push(t), env: {} });
-    await answerTextTurn(upstream);
+    await answerTextTurn(upstream, 'ga');
     expect(await running).toBe(1);
     expect(upstream.handshakes[0]!.url).toBe('/openai/v1/realtime?model=gpt-realtime');
     expect(out.join('')).toContain('ok   engine aoai: session.update accepted as sent');

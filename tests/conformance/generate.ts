@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
+import { generateVoiceLiveSchemas, VOICE_LIVE_SCHEMA_FILE } from './generate-voice-live.js';
 
 export const ROOT_TYPES = ['GaClientEvent', 'GaServerEvent', 'BetaClientEvent', 'BetaServerEvent'] as const;
 export type RootType = (typeof ROOT_TYPES)[number];
@@ -16,8 +17,9 @@ const TYPES_FILE = fileURLToPath(new URL('./official-types.ts', import.meta.url)
 /** One schema per root type, each with its own definitions. */
 export type GeneratedSchemas = Record<RootType, { definitions: Record<string, unknown> } & Record<string, unknown>>;
 
-export function generateSchemas(): GeneratedSchemas {
-  const generator = createGenerator({
+/** The generator of JSON Schemas from official-types.ts: strict, one definition per named type. */
+export function officialTypesGenerator() {
+  return createGenerator({
     path: TYPES_FILE,
     skipTypeCheck: true,
     expose: 'export',
@@ -26,11 +28,16 @@ export function generateSchemas(): GeneratedSchemas {
     additionalProperties: false,
     sortProps: true,
   });
+}
+
+export function generateSchemas(): GeneratedSchemas {
+  const generator = officialTypesGenerator();
   const entries = ROOT_TYPES.map((type) => [type, generator.createSchema(type)] as const);
   return Object.fromEntries(entries) as unknown as GeneratedSchemas;
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(SCHEMA_FILE, `${JSON.stringify(generateSchemas(), null, 1)}\n`);
-  console.log(`wrote ${SCHEMA_FILE}`);
+  writeFileSync(VOICE_LIVE_SCHEMA_FILE, `${JSON.stringify(generateVoiceLiveSchemas(), null, 1)}\n`);
+  console.log(`wrote ${SCHEMA_FILE} and ${VOICE_LIVE_SCHEMA_FILE}`);
 }

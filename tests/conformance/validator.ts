@@ -9,8 +9,9 @@ import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { applyAllowances, type Allowance } from './allowances.js';
 import { SCHEMA_FILE, type GeneratedSchemas, type RootType } from './generate.js';
+import { VOICE_LIVE_SCHEMA_FILE, type VoiceLiveRootType } from './generate-voice-live.js';
 
-export type Dialect = 'ga' | 'beta';
+export type Dialect = 'ga' | 'beta' | 'voice-live';
 export type Direction = 'client' | 'server';
 
 export interface Violation {
@@ -27,9 +28,10 @@ export interface EventChecker {
   warm(): void;
 }
 
-const ROOT: Record<Dialect, Record<Direction, RootType>> = {
+const ROOT: Record<Dialect, Record<Direction, RootType | VoiceLiveRootType>> = {
   ga: { client: 'GaClientEvent', server: 'GaServerEvent' },
   beta: { client: 'BetaClientEvent', server: 'BetaServerEvent' },
+  'voice-live': { client: 'VoiceLiveClientEvent', server: 'VoiceLiveServerEvent' },
 };
 
 type Schema = Record<string, any>;
@@ -47,6 +49,8 @@ function membersByType(root: Schema): Map<string, string> {
     if (node.$ref) return visit(refName(node.$ref));
     if (node.anyOf) return node.anyOf.forEach((branch: Schema) => visit(refName(branch.$ref)));
     const constant = node.properties?.type?.const;
+    // @azure/ai-voicelive's unions end in their open base (`ClientEvent`, `type: string`): not an event of its own.
+    if (constant === undefined && /^(Client|Server)EventType$/.test(refName(node.properties?.type?.$ref ?? ''))) return;
     if (typeof constant !== 'string') throw new Error(`union member ${name} has no constant type`);
     members.set(constant, name);
   };
@@ -60,7 +64,7 @@ function describe(error: ErrorObject): string {
   return `${where} ${error.message ?? error.keyword}${extra}`;
 }
 
-let generated: GeneratedSchemas | undefined;
+let generated: (GeneratedSchemas & Record<VoiceLiveRootType, Schema>) | undefined;
 const checkers = new Map<string, EventChecker>();
 
 /**
@@ -71,8 +75,8 @@ export function eventChecker(dialect: Dialect, direction: Direction, without?: A
   const key = `${dialect}/${direction}/${without ? `${without.definition}.${without.property}` : ''}`;
   const cached = checkers.get(key);
   if (cached) return cached;
-  generated ??= JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as GeneratedSchemas;
-  const root = applyAllowances(structuredClone(generated[ROOT[dialect][direction]]), dialect, direction, without);
+  const schemas = (generated ??= { ...JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')), ...JSON.parse(readFileSync(VOICE_LIVE_SCHEMA_FILE, 'utf8')) });
+  const root = applyAllowances(structuredClone(schemas[ROOT[dialect][direction]]), dialect, direction, without);
   const ajv = new Ajv({ allErrors: true, strict: false });
   const members = membersByType(root);
   const validators = new Map<string, ValidateFunction>();

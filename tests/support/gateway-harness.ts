@@ -78,17 +78,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Builds a validated test configuration with one Azure engine and the `docs` site. */
+/** Builds a validated test configuration with one Azure engine (`aoai`, Voice Live for that dialect) and the `docs` site. */
 export function testConfig(options: HarnessOptions = {}): GatewayConfig {
   const beta = options.dialect === 'beta';
   return configSchema.parse({
     server: { ...options.server },
     engines: {
       aoai: {
-        kind: 'azure-openai',
-        endpoint: 'https://example.openai.azure.com',
-        deployment: beta ? 'gpt-4o-realtime-preview' : 'gpt-realtime',
-        api_version: beta ? '2024-10-01-preview' : 'v1',
+        ...(options.dialect === 'voice-live'
+          ? { kind: 'azure-voice-live', endpoint: 'https://example.services.ai.azure.com', model: 'gpt-realtime' }
+          : {
+              kind: 'azure-openai',
+              endpoint: 'https://example.openai.azure.com',
+              deployment: beta ? 'gpt-4o-realtime-preview' : 'gpt-realtime',
+              api_version: beta ? '2024-10-01-preview' : 'v1',
+            }),
         api_key: 'test-key',
         connect_timeout_ms: 3000,
         ...options.engine,

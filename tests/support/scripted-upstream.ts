@@ -1,5 +1,7 @@
 /**
- * A scripted Realtime upstream: a real `ws` server on 127.0.0.1 that speaks either dialect,
+ * A scripted Realtime upstream: a real `ws` server on 127.0.0.1 that speaks GA, preview or
+ * Azure Voice Live (the preview events with Azure's session; its transcripts are the preview
+ * ones put in the shape `@azure/ai-voicelive`'s models give, not recordings),
  * records every client event, answers `session.update`, and plays the server side of the
  * transcripts in tests/fixtures/realtime/ step by step, waiting for the client events the
  * transcript expects (matched by `type`). It can also refuse the handshake, drop the socket
@@ -12,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { eventChecker, type Violation } from '../conformance/validator.js';
 
-export type ScriptDialect = 'ga' | 'beta';
+export type ScriptDialect = 'ga' | 'beta' | 'voice-live';
 // Transcript events are arbitrary JSON; tests read fields freely.
 export type Json = Record<string, any>;
 

@@ -3,6 +3,7 @@ import { CLOSE_CODE } from '../../../gateway/protocol.js';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
 import type { Json, ScriptDialect } from '../../support/scripted-upstream.js';
 import { playTypedTurn } from './typed-turn.js';
+import { DIALECTS, outputModalitiesOf } from './dialects.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -71,13 +72,13 @@ describe('GA session settings per site', () => {
   });
 });
 
-describe.each(['ga', 'beta'] as const)('a text-only session (%s)', (dialect: ScriptDialect) => {
+describe.each(DIALECTS)('a text-only session (%s)', (dialect: ScriptDialect) => {
   it('asks for no audio output while the visitor types, and switches to audio when the mic sends', async () => {
     harness = await startHarness({ dialect });
     const { widget, upstream } = await playTypedTurn(harness, dialect, { extraQuery: '&mode=text' });
 
     const update = upstream.received.find((e) => e.type === 'session.update')!;
-    expect(dialect === 'ga' ? update.session.output_modalities : update.session.modalities).toEqual(['text']);
+    expect(outputModalitiesOf(dialect, update)).toEqual(['text']);
     expect(upstream.received.filter(asksForAudio)).toEqual([]);
 
     widget.sendAudio(FRAME_20_MS);

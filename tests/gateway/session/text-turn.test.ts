@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
 import { loadTranscript } from '../../support/scripted-upstream.js';
 import { playTypedTurn } from './typed-turn.js';
+import { DIALECTS } from './dialects.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -9,7 +10,7 @@ afterEach(async () => {
   harness = undefined;
 });
 
-describe.each(['ga', 'beta'] as const)('typed text (%s)', (dialect) => {
+describe.each(DIALECTS)('typed text (%s)', (dialect) => {
   it('adds an input_text item, asks for a response and echoes the text with the created item id', async () => {
     harness = await startHarness({ dialect });
     const { widget, upstream, lines } = await playTypedTurn(harness, dialect);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
 import { loadTranscript } from '../../support/scripted-upstream.js';
+import { DIALECTS } from './dialects.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -39,7 +40,7 @@ describe('upstream errors', () => {
   });
 
   it('plays the failure part of the errors transcripts without ending the session', async () => {
-    for (const dialect of ['ga', 'beta'] as const) {
+    for (const dialect of DIALECTS) {
       const { widget, upstream } = await readySession({ dialect });
       const lines = loadTranscript(`errors-${dialect}`);
       const from = lines.findIndex((l) => l.event.type === 'response.created');
@@ -54,9 +55,9 @@ describe('upstream errors', () => {
   });
 });
 
-describe('push-to-talk', () => {
+describe.each(DIALECTS)('push-to-talk (%s)', (dialect) => {
   it('commits the audio buffer and asks for a response on commit', async () => {
-    const { widget, upstream } = await readySession({ site: { turn_detection: { type: 'manual' } } });
+    const { widget, upstream } = await readySession({ dialect, site: { turn_detection: { type: 'manual' } } });
     widget.sendAudio(4800);
     widget.send({ type: 'commit' });
     await upstream.waitFor('input_audio_buffer.commit');
