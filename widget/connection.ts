@@ -16,8 +16,12 @@ export interface ConnectionHandlers {
   onClose(code: number, reason: string): void;
 }
 
-/** Builds `ws(s)://GATEWAY/v1/realtime?site=…[&token=…]` from an http(s) or ws(s) gateway URL. */
-export function buildSocketUrl(gateway: string, site: string, token?: string): string {
+/**
+ * Builds `ws(s)://GATEWAY/v1/realtime?site=…[&token=…][&mode=text]` from an http(s) or ws(s)
+ * gateway URL. `mode=text` (PROTOCOL.md extension): the visitor only types, so the gateway buys
+ * no audio output until the first mic frame.
+ */
+export function buildSocketUrl(gateway: string, site: string, token?: string, mode?: 'text'): string {
   const base = new URL(gateway, globalThis.location?.href);
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   const url = new URL('v1/realtime', base);
@@ -25,6 +29,7 @@ export function buildSocketUrl(gateway: string, site: string, token?: string): s
   url.search = '';
   url.searchParams.set('site', site);
   if (token) url.searchParams.set('token', token);
+  if (mode) url.searchParams.set('mode', mode);
   return url.href;
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { snap } from './support/browser.js';
 import { useStack } from './support/harness.js';
 import { readProbe, waitForFrame, waitForState } from './support/probe.js';
-import { askByText, citationLinks, transcriptText } from './support/widget.js';
+import { askByText, citationLinks, transcriptText, widget } from './support/widget.js';
 
 const TEST = 'strict-csp';
 const QUESTION = 'How many devices can I use on the free plan?';
@@ -33,6 +33,9 @@ describe('the demo under a strict Content-Security-Policy', () => {
     const { page, consoleErrors } = await stack.open('csp.html', { csp: strictCsp(stack.gateway.origin) });
     await snap(page, TEST, '01-idle', 'page');
 
+    // The mic first: a typed-only session would answer in text, and the playback worklet must load and play here.
+    await widget(page).micButton.click();
+    await waitForState(page, 'listening', 30_000);
     await askByText(page, QUESTION);
     await waitForFrame(page, 'assistant_transcript_done', 30_000);
     await waitForFrame(page, 'citations', 30_000);

@@ -155,7 +155,8 @@ export class SessionController implements ReactiveController {
     }
     if (generation !== this.#generation) return;
     try {
-      this.#connection.connect(buildSocketUrl(host.gateway || SCRIPT_ORIGIN, host.site, token || undefined));
+      // A typed-only session asks for text answers; the first mic frame makes them spoken.
+      this.#connection.connect(buildSocketUrl(host.gateway || SCRIPT_ORIGIN, host.site, token || undefined, this.#typedOnly ? 'text' : undefined));
     } catch (error) {
       // A malformed `gateway` attribute: an error state with the mic released, not a hang in `connecting`.
       this.#fail('upstream_unavailable', this.#host.strings.errors.upstream_unavailable, undefined, String(error));

@@ -12,6 +12,8 @@ export interface SessionRecord {
   id: string;
   site: string;
   token: string | null;
+  /** The `mode` query parameter (`text` for a typed-only session). */
+  mode: string | null;
   messages: ClientMessage[];
   frames: number[];
   framesBeforeReady: number;

@@ -72,6 +72,7 @@ export async function startTestServer() {
       id: `s${sessions.length + 1}`,
       site,
       token: url.searchParams.get('token'),
+      mode: url.searchParams.get('mode'),
       origin: null,
       messages: [],
       frames: [],

@@ -258,6 +258,11 @@ describe('<voice-rag> session against a protocol-speaking server', () => {
     expect(el.state).to.equal('listening');
     expect(el.session.micOpen).to.equal(false);
     expect(input.value).to.equal('');
+    // A text-only session (PROTOCOL.md `mode=text`); pressing the mic streams audio in the same session.
+    expect(record.mode).to.equal('text');
+    part(el, 'mic-button').click();
+    const streaming = await waitForFrames(site, 5);
+    expect(streaming.id).to.equal(record.id);
   });
 
   it('keeps typing available when the microphone is denied', async () => {
