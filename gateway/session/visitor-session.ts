@@ -19,6 +19,7 @@ import { visitorIdOf } from '../auth/visitor.js';
 import { createAudioRateMeter } from './audio-rate.js';
 import { configureUpstream } from './configure.js';
 import { createMetering } from './metering.js';
+import { createMicCoalescer } from './mic-coalescer.js';
 import { createToolLoop, type ToolLoop } from './tool-loop.js';
 import { createTranslator } from './translator.js';
 import { createTurns, type Turns } from './turns.js';
@@ -96,6 +97,8 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   let lastActivity = clock.now();
   let readyAt: number | undefined;
   let textOnly = ctx.textOnly === true;
+  // Off by default (audio.coalesce_ms: 0): then each frame is its own append, as before.
+  const mic = createMicCoalescer({ holdMs: site.audio.coalesce_ms, bytesPerMs: (SAMPLE_RATE * 2) / 1000, clock, send: (pcm) => upstream?.appendAudio(base64.encode(pcm)) });
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -119,6 +122,8 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
     if (maxTimer !== undefined) clock.clearTimeout(maxTimer);
     if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
     abort.abort();
+    // Audio the visitor already spoke goes out before the upstream closes (the close frame follows it).
+    mic.flush();
     tools?.close();
     upstream?.close();
     lease?.release();
@@ -293,6 +298,8 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         return;
       }
       lastActivity = clock.now();
+      // Held microphone audio precedes whatever the visitor does next.
+      mic.flush();
       if (message.type === 'text') userText(message.text);
       else if (message.type === 'interrupt') interrupt(message.played_ms);
       else if (!manual) fail('commit is only allowed with manual turn detection');
@@ -313,7 +320,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       }
       // An upstream that stops reading must not make the gateway buffer the visitor's audio without bound.
       if (upstream!.bufferedAmount > maxBuffered) return end(new GatewayError('upstream_error', 'the upstream is not reading'));
-      upstream!.appendAudio(base64.encode(frame));
+      mic.push(frame);
     },
     handleBrowserClose() {
       browserOpen = false;
