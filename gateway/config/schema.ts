@@ -24,6 +24,7 @@ export const serverSchema = z
     host: z.string().default('0.0.0.0'),
     trust_proxy: z.boolean().default(false).describe('true: take the visitor address from X-Forwarded-For'),
     drain_seconds: nonNegative().default(20).describe('on SIGTERM: stop accepting, let sessions finish, then close 1001'),
+    workers: z.union([z.literal('auto'), positiveInt().max(256)]).optional().describe('extension: processes of `serve` (auto: one per core); unset: one per core in production, see docs/OPERATIONS.md'),
     log_level: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')

@@ -14,10 +14,51 @@ import { createMemoryStore } from '../limits/stores/memory.js';
 import type { Store } from '../limits/stores/store.js';
 
 /** What `--workers` accepts: a count, or `auto` (one per core). */
-export function parseWorkers(value: string): number | undefined {
-  if (value === 'auto') return availableParallelism();
+export function parseWorkers(value: string, cores = availableParallelism()): number | undefined {
+  if (value === 'auto') return cores;
   const count = Number(value);
   return Number.isInteger(count) && count >= 1 && count <= 256 ? count : undefined;
+}
+
+/** What decides the number of processes when `serve` has no `--workers`. */
+export interface WorkersDefaultInput {
+  /** `server.workers` of the config, if set. */
+  configured: number | 'auto' | undefined;
+  /** The port `serve` will listen on (`--port`, else `server.port`). */
+  port: number;
+  /** `NODE_ENV`. */
+  nodeEnv: string | undefined;
+  cores: number;
+}
+
+/**
+ * `serve` without `--workers`: `server.workers` when the config sets it; otherwise one process
+ * per core where the setup allows it, which is in production (`NODE_ENV=production`, as the
+ * container image sets) on a fixed port. Port 0 (a test or a throwaway run) and development
+ * keep one process, whose log and port are the ones printed.
+ */
+export function defaultWorkers(input: WorkersDefaultInput): { workers: number; why: string } {
+  if (input.configured !== undefined) {
+    return { workers: input.configured === 'auto' ? input.cores : input.configured, why: `server.workers: ${input.configured}` };
+  }
+  if (input.nodeEnv !== 'production') return { workers: 1, why: 'NODE_ENV is not production' };
+  if (input.port === 0) return { workers: 1, why: 'port 0' };
+  return { workers: Math.max(1, input.cores), why: `one per core (${input.cores})` };
+}
+
+/**
+ * The process count of `serve` without `--workers`, from the config file (see {@link defaultWorkers}).
+ * A config that does not load gives 1: the single process then reports it as `serve` always has.
+ */
+export async function workersFromConfig(configPath: string, port: number | undefined): Promise<{ workers: number; why: string }> {
+  const env = port !== undefined && process.env.PORT === undefined ? { ...process.env, PORT: String(port) } : process.env;
+  try {
+    const { config } = await loadConfig(configPath, env);
+    const input = { configured: config.server.workers, port: port ?? config.server.port, nodeEnv: process.env.NODE_ENV, cores: availableParallelism() };
+    return defaultWorkers(input);
+  } catch {
+    return { workers: 1, why: 'the config did not load' };
+  }
 }
 
 /** Set in a worker's environment: the primary answers store calls over IPC. */
