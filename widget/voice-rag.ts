@@ -35,7 +35,7 @@ export type TokenProvider = () => string | Promise<string>;
  * @prop session - The session controller (read-only): `state`, `turns`, `playedMs`, `micOpen`, `audioContext`…
  *
  * @event voice-rag-state - The state changed: `event.state`.
- * @event voice-rag-transcript - A final visitor or assistant text: `event.role`, `event.text`, `event.itemId`.
+ * @event voice-rag-transcript - A final visitor or assistant text: `event.role`, `event.text`, `event.itemId`, `event.interrupted`.
  * @event voice-rag-citations - Sources of an answer: `event.itemId`, `event.sources`.
  * @event voice-rag-error - An error: `event.code`, `event.message`, `event.retryAfterMs`.
  *
@@ -43,6 +43,7 @@ export type TokenProvider = () => string | Promise<string>;
  * @csspart waveform - The level canvas.
  * @csspart transcript - The transcript list.
  * @csspart citations - The source list under each answer.
+ * @csspart interrupted - The mark after an answer the visitor interrupted.
  * @csspart text-input - The text form.
  * @csspart status - The status line.
  * @csspart launcher - The floating-mode launcher button.

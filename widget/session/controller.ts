@@ -10,6 +10,7 @@ import type { CloseCodeTable } from './protocol-copies.js';
 import { RetryCountdown } from './retry.js';
 import { SessionAudio } from './audio.js';
 import { Transcript } from './transcript.js';
+import { HeardText } from './heard.js';
 
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
 
@@ -35,6 +36,7 @@ export class SessionController implements ReactiveController {
   readonly #audio: SessionAudio;
   readonly #transcript: Transcript;
   readonly #retry: RetryCountdown;
+  readonly #heard = new HeardText();
   #current: WidgetState = 'idle';
   #failure: { code: ErrorCode; text: string } | undefined;
   #noticeText = '';
@@ -221,6 +223,9 @@ export class SessionController implements ReactiveController {
   #bargeIn(): Promise<void> {
     this.#interrupted = this.#audio.interruptAnswer().then((playedMs) => {
       this.#connection.send({ type: 'interrupt', played_ms: playedMs });
+      const heard = this.#heard.cut(playedMs);
+      if (heard && !heard.whole) this.#transcript.interrupt(heard.itemId, heard.text, this.#host.strings);
+      this.#host.requestUpdate();
     });
     return this.#interrupted;
   }
@@ -298,14 +303,17 @@ export class SessionController implements ReactiveController {
         break;
       case 'response_started':
         this.#audio.startAnswer(message.response_id);
+        this.#heard.start();
         // 'speaking' waits for the answer's first words or audio: a response that only calls a
         // tool (search) says nothing, and the visitor should keep seeing "looking it up".
         break;
       case 'assistant_transcript':
         this.#beginSpeaking();
+        this.#heard.text(message.item_id, message.delta);
         this.#transcript.appendAssistant(message.item_id, message.delta, strings);
         break;
       case 'assistant_transcript_done':
+        this.#heard.done(message.item_id, message.text);
         this.#transcript.upsert(message.item_id, 'assistant', message.text, true, strings);
         break;
       case 'citations':
@@ -334,7 +342,11 @@ export class SessionController implements ReactiveController {
   }
 
   #handleAudio(pcm: ArrayBuffer): void {
-    if (this.#audio.playAnswer(pcm)) this.#beginSpeaking();
+    // Counted first: playback transfers the buffer, which leaves it empty.
+    const bytes = pcm.byteLength;
+    if (!this.#audio.playAnswer(pcm)) return;
+    this.#heard.audio(bytes);
+    this.#beginSpeaking();
   }
 
   #handleFrame(pcm: ArrayBuffer, level: number): void {

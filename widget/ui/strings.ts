@@ -18,6 +18,8 @@ export interface Strings {
   queued: (seconds: number) => string;
   retryIn: (seconds: number) => string;
   you: string;
+  /** Marks an answer the visitor interrupted: the text shown is what they heard. */
+  interrupted: string;
   assistant: string;
   sources: string;
   textLabel: string;
@@ -52,6 +54,7 @@ export const en: Strings = {
   queued: (s) => `All lines are busy. Trying again in about ${s} s…`,
   retryIn: (s) => `Retrying in ${s} s…`,
   you: 'You',
+  interrupted: 'interrupted',
   assistant: 'Assistant',
   sources: 'Sources',
   textLabel: 'Type a question',
@@ -96,6 +99,7 @@ export const ja: Strings = {
   queued: (s) => `混み合っています。約${s}秒後に再試行します…`,
   retryIn: (s) => `${s}秒後に再試行します…`,
   you: 'あなた',
+  interrupted: '中断',
   assistant: 'アシスタント',
   sources: '出典',
   textLabel: '質問を入力',

@@ -52,6 +52,7 @@ export function renderTranscript(turns: readonly Turn[], strings: Strings): Temp
     (turn) => html`<li class="turn ${turn.role}">
       <span class="who">${turn.role === 'user' ? strings.you : strings.assistant}</span>
       <span class=${turn.final ? 'text' : 'text pending'}>${turn.text}</span>
+      ${turn.interrupted ? html`<span part="interrupted" class="interrupted"><span aria-hidden="true">— </span>${strings.interrupted}</span>` : nothing}
       ${turn.role === 'assistant' ? renderCitations(turn, strings) : nothing}
     </li>`,
   )}</ol>`;

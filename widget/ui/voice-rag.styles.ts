@@ -86,6 +86,7 @@ export const voiceRagStyles = css`
   .who { font-weight: 600; margin-inline-end: 0.35rem; }
   .user .who { color: var(--muted); }
   .pending { opacity: 0.8; font-style: italic; }
+  .interrupted { font-size: 0.85em; font-style: italic; opacity: 0.8; }
   .citations { margin: 0.3rem 0 0; padding-inline-start: 1.1rem; font-size: 0.88em; }
   .citations a { color: var(--accent); }
   .snippet { display: block; color: var(--muted); }
