@@ -57,7 +57,7 @@ export type ResponseStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed'
  * Protocol extensions a gateway may list in `ready.extensions`: each names a group of messages
  * beyond v1 (docs/PROTOCOL.md, "Extensions announced in ready").
  */
-export const GATEWAY_EXTENSIONS = [] as const;
+export const GATEWAY_EXTENSIONS = ['renewal', 'resume'] as const;
 export type GatewayExtension = (typeof GATEWAY_EXTENSIONS)[number];
 /** Engine kinds as announced in `ready.engine`. */
 export type EngineKind = 'azure-openai' | 'openai' | 'offline';
@@ -100,6 +100,10 @@ export interface ReadyMessage {
    * extension's messages only when its name is listed, so a new widget works with an old gateway.
    */
   extensions?: GatewayExtension[];
+  /** (extension `resume`) Opaque, single-use: reconnect with `resume=TOKEN` after a dropped socket. */
+  resume_token?: string;
+  /** (extension `resume`) True when this `ready` continues a session after a resume. */
+  resumed?: boolean;
 }
 export interface SpeechStartedMessage {
   type: 'speech_started';
@@ -154,8 +158,17 @@ export interface ErrorMessage {
   retry_after_ms?: number;
   fatal: boolean;
 }
+// Extension `renewal`: the gateway swaps the upstream session between turns; audio sent meanwhile is dropped.
+export interface RenewingMessage {
+  type: 'renewing';
+}
+export interface RenewedMessage {
+  type: 'renewed';
+}
 /** A JSON text frame from the gateway. Binary frames are assistant audio. */
 export type ServerMessage =
+  | RenewingMessage
+  | RenewedMessage
   | QueuedMessage
   | ReadyMessage
   | SpeechStartedMessage

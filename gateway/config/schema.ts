@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 import { audioSchema } from './audio-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
+import { continuitySchema } from './continuity-schema.js';
 import { httpUrl, nonNegative, optionalSecret, originSchema, positiveInt } from './schema-parts.js';
 
 export * from './retrieval-schema.js';
@@ -222,6 +223,7 @@ export const siteSchema = z.strictObject({
   auth: authSchema,
   limits: siteLimitsSchema,
   retrieval: retrievalSchema,
+  continuity: continuitySchema.describe('extension: upstream session renewal and resume after a dropped socket (docs/CONFIG.md)'),
   max_output_tokens: positiveInt().max(4096).optional().describe('extension: cap on each response (cost control)'),
   ...sessionSettings,
   tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),

@@ -24,4 +24,8 @@ export interface SessionObserver {
   toolCall?(site: string, tool: string, seconds: number, ok: boolean): void;
   usage?(site: string, engine: string, usage: TokenUsage, costUsd: number): void;
   feedback?(site: string, feedback: AnswerFeedback): void;
+  /** (extension `renewal`) The session moved to a new upstream session. */
+  sessionRenewed?(site: string, reason: 'expiring' | 'expired'): void;
+  /** (extension `resume`) A dropped browser came back (`resumed`) or its token was refused (`refused`). */
+  sessionResumed?(site: string, outcome: 'resumed' | 'refused'): void;
 }
