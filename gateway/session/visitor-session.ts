@@ -7,7 +7,7 @@ import type { Clock, ClockTimer } from '../clock.js';
 import type { EngineConfig, ServerConfig, SiteConfig } from '../config/schema.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { Admission, Lease } from '../limits/types.js';
-import { CLOSE_CODE, checkAudioFrame, GATEWAY_EXTENSIONS, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
+import { CLOSE_CODE, checkAudioFrame, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { webBase64 } from '../realtime/base64.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
@@ -22,7 +22,10 @@ import { createMetering } from './metering.js';
 import { createToolLoop, type ToolLoop } from './tool-loop.js';
 import { createTranslator } from './translator.js';
 import { createTurns, type Turns } from './turns.js';
-import { createSiteTools } from '../tools/site-tools.js';
+import { combineSiteTools, createSiteTools } from '../tools/site-tools.js';
+import { hasPageTools, withoutPageTools } from '../tools/declaration.js';
+import { createSessionExtensions } from './extensions.js';
+import { createPageTools, type PageTools } from './page-tools.js';
 import type { FetchPort } from '../tools/types.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
 import type { BrowserSocket } from './types.js';
@@ -53,6 +56,8 @@ export interface SessionContext {
   observer?: SessionObserver;
   /** The network port of the site's HTTP tools; without it they answer as unknown tools. */
   toolFetch?: FetchPort;
+  /** `page_tools=1` (extension): the widget runs page tools, so the model may be offered them. */
+  pageTools?: boolean;
 }
 
 const REFUSALS: readonly string[] = ['unauthorized', 'rate_limited', 'over_budget', 'upstream_unavailable'];
@@ -96,6 +101,14 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   let lastActivity = clock.now();
   let readyAt: number | undefined;
   let textOnly = ctx.textOnly === true;
+  let pageTools: PageTools | undefined;
+  const extensions = createSessionExtensions({
+    siteId: ctx.siteId,
+    sessionId: ctx.sessionId,
+    observer: ctx.observer,
+    pageTools: () => pageTools,
+    pageToolsOffered: ctx.pageTools === true && hasPageTools(site.tools),
+  });
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -186,7 +199,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       turn_detection: manual ? 'manual' : 'server_vad',
       max_session_s: site.limits.max_session_seconds,
       engine: ctx.engine.kind,
-      extensions: [...GATEWAY_EXTENSIONS],
+      extensions: extensions.names,
     });
     logger.info({ engine: ctx.engineId, dialect: connection.dialect.name }, 'session ready');
     for (const text of earlyTexts.splice(0)) userText(text);
@@ -226,6 +239,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       const sendUpstream = (event: Record<string, unknown>) => connection.send(event);
       turns = createTurns(connection.dialect, sendUpstream);
       const activeTurns = turns;
+      if (extensions.names.includes('page_tools')) pageTools = createPageTools(site, { send, clock, logger });
       tools = createToolLoop({
         retriever: ctx.retriever,
         retrieval: site.retrieval,
@@ -235,7 +249,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         clock,
         logger,
         onToolCall: (tool, seconds, ok) => ctx.observer?.toolCall?.(ctx.siteId, tool, seconds, ok),
-        siteTools: ctx.toolFetch && createSiteTools(site.tools, { fetch: ctx.toolFetch, clock, logger }),
+        siteTools: combineSiteTools(ctx.toolFetch && createSiteTools(site.tools, { fetch: ctx.toolFetch, clock, logger }), pageTools),
       });
       const metering = createMetering(ctx, connection.session);
       const translate = createTranslator({
@@ -255,7 +269,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         onIdleEnd: () => end(new GatewayError('session_expired', 'the visitor was silent for idle_timeout_ms')),
       });
       const early: UpstreamEvent[] = [];
-      await configureUpstream(connection, site, ctx.engine, clock, logger, (event) => early.push(event), abort.signal, { textOnly });
+      await configureUpstream(connection, pageTools ? site : withoutPageTools(site), ctx.engine, clock, logger, (event) => early.push(event), abort.signal, { textOnly });
       if (ended()) return;
       ctx.observer?.upstreamConnect?.(ctx.engineId, (clock.now() - connectStarted) / 1000);
       connection.onEvent(translate);
@@ -295,6 +309,10 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       lastActivity = clock.now();
       if (message.type === 'text') userText(message.text);
       else if (message.type === 'interrupt') interrupt(message.played_ms);
+      else if (message.type === 'feedback' || message.type === 'page_tool_result') {
+        const problem = extensions.handle(message);
+        if (problem) fail(problem);
+      }
       else if (!manual) fail('commit is only allowed with manual turn detection');
       else turns!.commit();
     },
