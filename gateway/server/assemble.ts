@@ -97,6 +97,10 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
       metrics.toolCall(site, tool, seconds, ok);
       tally.toolCall(site, ok, clock.now());
     },
+    feedback(site, feedback) {
+      metrics.feedback(site, feedback);
+      tally.feedback(site, feedback.rating, clock.now());
+    },
   };
 
   // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.

@@ -124,6 +124,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             server: config.server,
             token,
             textOnly: request.url.searchParams.get('mode') === 'text',
+            pageTools: request.url.searchParams.get('page_tools') === '1',
             remoteAddress: request.remoteAddress,
             forwardedFor: request.forwardedFor,
             admission: deps.admission,

@@ -6,7 +6,9 @@
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
 import { webBase64 } from '../realtime/base64.js';
-import { createSiteTools } from '../tools/site-tools.js';
+import { combineSiteTools, createSiteTools } from '../tools/site-tools.js';
+import { withoutPageTools } from '../tools/declaration.js';
+import type { PageTools } from './page-tools.js';
 import { configureUpstream } from './configure.js';
 import { createMetering } from './metering.js';
 import { createToolLoop, type ToolLoop } from './tool-loop.js';
@@ -28,7 +30,7 @@ export interface HeldEvents {
 export async function openUpstream(
   ctx: SessionContext,
   signal: AbortSignal,
-  options: { textOnly: boolean; onClose(connection: RealtimeConnection, code: number): void },
+  options: { textOnly: boolean; offerPageTools: boolean; onClose(connection: RealtimeConnection, code: number): void },
 ): Promise<{ connection: RealtimeConnection; held: HeldEvents }> {
   const { clock, logger } = ctx;
   const connectStarted = clock.now();
@@ -36,7 +38,9 @@ export async function openUpstream(
   connection.onClose((code) => options.onClose(connection, code));
   let held: UpstreamEvent[] | undefined = [];
   try {
-    await configureUpstream(connection, ctx.site, ctx.engine, clock, logger, (event) => held?.push(event), signal, { textOnly: options.textOnly });
+    // Page tools are offered to the model only when this visitor's widget runs them.
+    const site = options.offerPageTools ? ctx.site : withoutPageTools(ctx.site);
+    await configureUpstream(connection, site, ctx.engine, clock, logger, (event) => held?.push(event), signal, { textOnly: options.textOnly });
   } catch (error) {
     connection.close();
     throw error;
@@ -48,6 +52,8 @@ export async function openUpstream(
 export interface LinkHandlers {
   sendToBrowser: SendToBrowser;
   sendAudio(pcm: Uint8Array): void;
+  /** The page tools of this visitor session, when its widget runs them. */
+  pageTools?: PageTools;
   /** An upstream `error` event, with the turns it may settle. */
   onError(error: Record<string, unknown>, turns: Turns): void;
   onIdleEnd(): void;
@@ -74,7 +80,7 @@ export function linkUpstream(ctx: SessionContext, connection: RealtimeConnection
     clock,
     logger,
     onToolCall: (tool, seconds, ok) => ctx.observer?.toolCall?.(ctx.siteId, tool, seconds, ok),
-    siteTools: ctx.toolFetch && createSiteTools(site.tools, { fetch: ctx.toolFetch, clock, logger }),
+    siteTools: combineSiteTools(ctx.toolFetch && createSiteTools(site.tools, { fetch: ctx.toolFetch, clock, logger }), handlers.pageTools),
   });
   const translate = createTranslator({
     sendToBrowser: handlers.sendToBrowser,

@@ -20,6 +20,9 @@ import { createAudioRateMeter } from './audio-rate.js';
 import { createMicCoalescer } from './mic-coalescer.js';
 import type { ToolLoop } from './tool-loop.js';
 import type { Turns } from './turns.js';
+import { hasPageTools } from '../tools/declaration.js';
+import { createSessionExtensions } from './extensions.js';
+import { createPageTools, type PageTools } from './page-tools.js';
 import type { FetchPort } from '../tools/types.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
 import type { BrowserSocket } from './types.js';
@@ -56,6 +59,8 @@ export interface SessionContext {
   toolFetch?: FetchPort;
   /** (extension `resume`) A fresh resume token for this session, sent in each `ready`. */
   issueResumeToken?(): string;
+  /** `page_tools=1` (extension): the widget runs page tools, so the model may be offered them. */
+  pageTools?: boolean;
 }
 
 const REFUSALS: readonly string[] = ['unauthorized', 'rate_limited', 'over_budget', 'upstream_unavailable'];
@@ -111,6 +116,14 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
   let textOnly = ctx.textOnly === true;
   // Off by default (audio.coalesce_ms: 0): then each frame is its own append, as before.
   const mic = createMicCoalescer({ holdMs: site.audio.coalesce_ms, bytesPerMs: (SAMPLE_RATE * 2) / 1000, clock, send: (pcm) => upstream?.appendAudio(base64.encode(pcm)) });
+  let pageTools: PageTools | undefined;
+  const sessionExtensions = createSessionExtensions({
+    siteId: ctx.siteId,
+    sessionId: ctx.sessionId,
+    observer: ctx.observer,
+    pageTools: () => pageTools,
+    pageToolsOffered: ctx.pageTools === true && hasPageTools(site.tools),
+  });
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -194,7 +207,11 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
 
   const readyMessage = (): ReadyMessage => {
     const continuity = site.continuity;
-    const extensions = GATEWAY_EXTENSIONS.filter((name) => (name === 'resume' ? continuity.resume_grace_seconds > 0 && ctx.issueResumeToken : continuity.renew));
+    const extensions = GATEWAY_EXTENSIONS.filter((name) => {
+      if (name === 'resume') return continuity.resume_grace_seconds > 0 && ctx.issueResumeToken !== undefined;
+      if (name === 'renewal') return continuity.renew;
+      return sessionExtensions.names.includes(name);
+    });
     const resumeToken = extensions.includes('resume') ? ctx.issueResumeToken?.() : undefined;
     return {
       type: 'ready',
@@ -248,7 +265,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     end(new GatewayError(during, `the voice service closed the session (${code})`));
   };
   const open = async () => {
-    const opened = await openUpstream(ctx, abort.signal, { textOnly, onClose: onUpstreamClose });
+    const opened = await openUpstream(ctx, abort.signal, { textOnly, offerPageTools: pageTools !== undefined, onClose: onUpstreamClose });
     if (ended()) opened.connection.close();
     return opened;
   };
@@ -258,6 +275,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     upstream = connection;
     const link = linkUpstream(ctx, connection, {
       sendToBrowser: send,
+      pageTools,
       sendAudio,
       onError: (error, activeTurns) => {
         if (error.code === 'session_expired' && renewal.expired()) return;
@@ -320,6 +338,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
         sub: visitor.sub,
       });
       await admit();
+      if (sessionExtensions.names.includes('page_tools')) pageTools = createPageTools(site, { send, clock, logger });
       if (ended()) return;
       const { connection, held } = await open();
       if (ended()) return;
@@ -375,6 +394,10 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
       mic.flush();
       if (message.type === 'text') userText(message.text);
       else if (message.type === 'interrupt') interrupt(message.played_ms);
+      else if (message.type === 'feedback' || message.type === 'page_tool_result') {
+        const problem = sessionExtensions.handle(message);
+        if (problem) fail(problem);
+      }
       else if (!manual) fail('commit is only allowed with manual turn detection');
       else turns!.commit();
     },

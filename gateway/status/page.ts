@@ -58,6 +58,7 @@ ${meter('Connections, last minute', `${site.connectionsLastMinute}${site.connect
 ${meter('Cost today', `${money(site.costTodayUsd)}${site.dailyBudgetUsd !== undefined ? ` / ${money(site.dailyBudgetUsd)}` : ''}`, budget, sparkline(series('costTodayUsd'), site.dailyBudgetUsd))}
 ${meter('Tokens today', site.tokensToday.toLocaleString('en-US'), undefined, sparkline(series('tokensToday')))}
 ${meter('Tool calls today', `${site.toolCallsToday}${site.toolErrorsToday ? ` (${site.toolErrorsToday} failed)` : ''}`, undefined, sparkline(series('toolCallsToday')))}
+${meter('Answers rated today', `${site.ratedUpToday ?? 0} up · ${site.ratedDownToday ?? 0} down`, undefined, sparkline(series('ratedDownToday')))}
 </section>`;
 }
 

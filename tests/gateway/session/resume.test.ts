@@ -29,7 +29,7 @@ describe('resume after a dropped socket', () => {
     harness = await startHarness();
     const { widget, upstream } = await playTypedTurn(harness, 'ga');
     const ready = widget.all('ready')[0]!;
-    expect(ready.extensions).toEqual(['renewal', 'resume']);
+    expect(ready.extensions).toEqual(expect.arrayContaining(['renewal', 'resume']));
     expect(ready.resume_token).toMatch(/^vrr_[0-9a-f]{32}$/);
 
     widget.drop();
@@ -97,7 +97,8 @@ describe('resume after a dropped socket', () => {
     harness = await startHarness({ site: { continuity: { resume_grace_seconds: 0 } } });
     const widget = await harness.connect();
     const ready = await widget.next('ready');
-    expect(ready.extensions).toEqual(['renewal']);
+    expect(ready.extensions).toContain('renewal');
+    expect(ready.extensions).not.toContain('resume');
     expect(ready.resume_token).toBeUndefined();
     widget.drop();
     await harness.upstream.connections[0]!.closed;
