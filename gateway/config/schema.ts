@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
+import { insightsSchema } from './insights-schema.js';
 import { httpUrl, nonNegative, optionalSecret, originSchema, positiveInt } from './schema-parts.js';
 
 export * from './retrieval-schema.js';
@@ -223,6 +224,7 @@ export const siteSchema = z.strictObject({
   max_output_tokens: positiveInt().max(4096).optional().describe('extension: cap on each response (cost control)'),
   ...sessionSettings,
   tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),
+  insights: insightsSchema.optional().describe('extension: keep questions, searches, citations, feedback and cost per turn (docs/PRIVACY.md); off when absent'),
 });
 
 export const configSchema = z.strictObject({

@@ -22,6 +22,7 @@ import { createMetering } from './metering.js';
 import { createToolLoop, type ToolLoop } from './tool-loop.js';
 import { createTranslator } from './translator.js';
 import { createTurns, type Turns } from './turns.js';
+import { createTurnRecorder } from './turn-recorder.js';
 import { createSiteTools } from '../tools/site-tools.js';
 import type { FetchPort } from '../tools/types.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
@@ -96,6 +97,9 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   let lastActivity = clock.now();
   let readyAt: number | undefined;
   let textOnly = ctx.textOnly === true;
+  // Only for sites with `insights` on (docs/PRIVACY.md): nothing is collected otherwise.
+  const recordTurn = site.insights ? ctx.observer?.turnRecorded : undefined;
+  const recorder = recordTurn && createTurnRecorder(ctx.sessionId, () => clock.now(), (turn) => recordTurn(ctx.siteId, turn));
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -109,6 +113,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   };
 
   const send = (message: ServerMessage) => {
+    recorder?.message(message);
     if (!browserOpen || browserStalled()) return;
     browser.sendText(JSON.stringify(message));
   };
@@ -119,6 +124,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
     if (maxTimer !== undefined) clock.clearTimeout(maxTimer);
     if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
     abort.abort();
+    recorder?.end();
     tools?.close();
     upstream?.close();
     lease?.release();
@@ -165,6 +171,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
     // Each typed message becomes a paid response: a flood is refused rather than queued.
     if (turns!.pendingTexts() >= MAX_PENDING_TEXTS) return fail('too many messages waiting for an answer');
     if (ctx.server.log_transcripts) logger.info({ text }, 'visitor typed');
+    recorder?.inputStarted();
     turns!.userText(text);
   };
 
@@ -195,6 +202,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   const start = async () => {
     try {
       const visitor = await verifyVisitorToken(site.auth, ctx.siteId, ctx.token, clock.now());
+      recorder?.identify(visitor.sub);
       const visitorId = visitorIdOf({
         remoteAddress: ctx.remoteAddress,
         forwardedFor: ctx.forwardedFor,
@@ -236,6 +244,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         logger,
         onToolCall: (tool, seconds, ok) => ctx.observer?.toolCall?.(ctx.siteId, tool, seconds, ok),
         siteTools: ctx.toolFetch && createSiteTools(site.tools, { fetch: ctx.toolFetch, clock, logger }),
+        onSearch: (query, passages, failed) => recorder?.searched(query, passages, failed),
       });
       const metering = createMetering(ctx, connection.session);
       const translate = createTranslator({
@@ -243,7 +252,10 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         sendAudio,
         turns,
         tools,
-        onUsage: metering,
+        onUsage: (usage) => {
+          const cost = metering(usage);
+          recorder?.cost(cost);
+        },
         onError: (error) => {
           const verdict = settleUpstreamError(error, activeTurns);
           logger.warn({ upstream_code: error.code, upstream_message: error.message, event_id: error.event_id, verdict }, 'upstream error');
@@ -296,7 +308,10 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       if (message.type === 'text') userText(message.text);
       else if (message.type === 'interrupt') interrupt(message.played_ms);
       else if (!manual) fail('commit is only allowed with manual turn detection');
-      else turns!.commit();
+      else {
+        recorder?.inputStarted();
+        turns!.commit();
+      }
     },
     handleBinary(frame) {
       if (state === 'ended') return;
