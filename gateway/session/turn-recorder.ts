@@ -32,6 +32,8 @@ export function createTurnRecorder(sessionId: string, now: () => number, emit: (
   // Cost of responses before the first question (a greeting) goes to the first turn.
   let carriedCost = 0;
 
+  // Responses without a question (a greeting, a cough VAD took for speech) are not a turn:
+  // their cost goes to the next question, the rest is dropped.
   const flush = () => {
     if (!turn.question) {
       carriedCost += turn.costUsd;
@@ -44,17 +46,13 @@ export function createTurnRecorder(sessionId: string, now: () => number, emit: (
     emit({ sessionId, ...(visitor ? { visitor } : {}), ...finished });
   };
 
-  // A boundary closes the open turn only once it has a question: a cough that VAD took for
-  // speech, with no transcript, does not split a turn.
-  const boundary = () => {
-    if (turn.question) flush();
-  };
 
   return {
     message(message) {
       switch (message.type) {
+        // The visitor starts speaking: what came before (a greeting, an answered question) is done.
         case 'speech_started':
-          return boundary();
+          return flush();
         case 'user_transcript':
           if (!message.final || !message.text.trim()) return;
           if (!turn.question) turn.at = now();
@@ -72,7 +70,7 @@ export function createTurnRecorder(sessionId: string, now: () => number, emit: (
           return;
       }
     },
-    inputStarted: boundary,
+    inputStarted: flush,
     searched(query, passages, failed) {
       turn.searches.push({ query, passages: passages.map((p) => ({ id: p.id, score: p.score })), ...(failed ? { failed } : {}) });
     },
