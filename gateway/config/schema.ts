@@ -11,6 +11,7 @@ import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 import { audioSchema } from './audio-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
 import { continuitySchema } from './continuity-schema.js';
+import { insightsSchema } from './insights-schema.js';
 import { httpUrl, nonNegative, optionalSecret, originSchema, positiveInt } from './schema-parts.js';
 
 export * from './retrieval-schema.js';
@@ -228,6 +229,7 @@ export const siteSchema = z.strictObject({
   ...sessionSettings,
   tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),
   audio: audioSchema.describe('extension: microphone framing towards the voice service (docs/CONFIG.md)'),
+  insights: insightsSchema.optional().describe('extension: keep questions, searches, citations, feedback and cost per turn (docs/PRIVACY.md); off when absent'),
 });
 
 export const configSchema = z.strictObject({

@@ -11,7 +11,7 @@ import { withoutPageTools } from '../tools/declaration.js';
 import type { PageTools } from './page-tools.js';
 import { configureUpstream } from './configure.js';
 import { createMetering } from './metering.js';
-import { createToolLoop, type ToolLoop } from './tool-loop.js';
+import { createToolLoop, type ToolLoop, type ToolLoopOptions } from './tool-loop.js';
 import { createTranslator } from './translator.js';
 import { createTurns, type Turns } from './turns.js';
 import type { SendToBrowser } from './types.js';
@@ -54,6 +54,9 @@ export interface LinkHandlers {
   sendAudio(pcm: Uint8Array): void;
   /** The page tools of this visitor session, when its widget runs them. */
   pageTools?: PageTools;
+  /** The insight recorder's view of each search and each response's cost (sites with `insights`). */
+  onSearch?: ToolLoopOptions['onSearch'];
+  onCost?(costUsd: number | undefined): void;
   /** An upstream `error` event, with the turns it may settle. */
   onError(error: Record<string, unknown>, turns: Turns): void;
   onIdleEnd(): void;
@@ -81,13 +84,18 @@ export function linkUpstream(ctx: SessionContext, connection: RealtimeConnection
     logger,
     onToolCall: (tool, seconds, ok) => ctx.observer?.toolCall?.(ctx.siteId, tool, seconds, ok),
     siteTools: combineSiteTools(ctx.toolFetch && createSiteTools(site.tools, { fetch: ctx.toolFetch, clock, logger }), handlers.pageTools),
+    onSearch: handlers.onSearch,
   });
+  const metering = createMetering(ctx, connection.session);
   const translate = createTranslator({
     sendToBrowser: handlers.sendToBrowser,
     sendAudio: handlers.sendAudio,
     turns,
     tools,
-    onUsage: createMetering(ctx, connection.session),
+    onUsage: (usage) => {
+      const cost = metering(usage);
+      handlers.onCost?.(cost);
+    },
     onError: (error) => handlers.onError(error, turns),
     // The composition root installs the runtime's fast codec (installBase64Codec); webBase64 delegates to it.
     decodeAudio: webBase64.decode,

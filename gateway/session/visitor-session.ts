@@ -23,6 +23,7 @@ import type { Turns } from './turns.js';
 import { hasPageTools } from '../tools/declaration.js';
 import { createSessionExtensions } from './extensions.js';
 import { createPageTools, type PageTools } from './page-tools.js';
+import { createTurnRecorder } from './turn-recorder.js';
 import type { FetchPort } from '../tools/types.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
 import type { BrowserSocket } from './types.js';
@@ -124,6 +125,9 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     pageTools: () => pageTools,
     pageToolsOffered: ctx.pageTools === true && hasPageTools(site.tools),
   });
+  // Only for sites with `insights` on (docs/PRIVACY.md): nothing is collected otherwise.
+  const recordTurn = site.insights ? ctx.observer?.turnRecorded : undefined;
+  const recorder = recordTurn && createTurnRecorder(ctx.sessionId, () => clock.now(), (turn) => recordTurn(ctx.siteId, turn));
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -137,6 +141,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
   };
 
   const send = (message: ServerMessage) => {
+    recorder?.message(message);
     heard.observe(message);
     if (message.type === 'response_started') pauseState.responseStarted();
     // Nobody would hear it: a response that starts while the visitor is away is cancelled at once.
@@ -155,6 +160,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     mic.flush();
     renewal.close();
     pauseState.resumed();
+    recorder?.end();
     tools?.close();
     upstream?.close();
     lease?.release();
@@ -202,6 +208,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     // Each typed message becomes a paid response: a flood is refused rather than queued.
     if (turns!.pendingTexts() >= MAX_PENDING_TEXTS) return fail('too many messages waiting for an answer');
     if (ctx.server.log_transcripts) logger.info({ text }, 'visitor typed');
+    recorder?.inputStarted();
     turns!.userText(text);
   };
 
@@ -276,6 +283,8 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     const link = linkUpstream(ctx, connection, {
       sendToBrowser: send,
       pageTools,
+      onSearch: recorder && ((query, passages, failed) => recorder.searched(query, passages, failed)),
+      onCost: recorder && ((cost) => recorder.cost(cost)),
       sendAudio,
       onError: (error, activeTurns) => {
         if (error.code === 'session_expired' && renewal.expired()) return;
@@ -331,6 +340,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
   const start = async () => {
     try {
       const visitor = await verifyVisitorToken(site.auth, ctx.siteId, ctx.token, clock.now());
+      recorder?.identify(visitor.sub);
       visitorId = visitorIdOf({
         remoteAddress: ctx.remoteAddress,
         forwardedFor: ctx.forwardedFor,
@@ -399,7 +409,10 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
         if (problem) fail(problem);
       }
       else if (!manual) fail('commit is only allowed with manual turn detection');
-      else turns!.commit();
+      else {
+        recorder?.inputStarted();
+        turns!.commit();
+      }
     },
     handleBinary(frame) {
       if (state === 'ended') return;

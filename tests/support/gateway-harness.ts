@@ -44,7 +44,7 @@ export interface HarnessOptions {
   credential?: TokenSource;
   /** Engine id → URL, replacing the scripted upstream for those engines. */
   upstreamUrls?: Record<string, string>;
-  /** Session hooks (metrics), e.g. a real `createMetrics()`. */
+  /** The sessions' observer (metrics, the insight recorder). */
   observer?: SessionObserver;
   /** @default 'debug' so every line a failure path could write is captured */
   logLevel?: 'debug' | 'info' | 'warn';
