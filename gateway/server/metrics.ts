@@ -28,6 +28,9 @@ export interface GatewayMetrics {
   toolCall(site: string, tool: string, seconds: number, ok: boolean): void;
   usage(site: string, engine: string, usage: TokenUsage, costUsd: number): void;
   storeUp(up: boolean): void;
+  /** (extensions `renewal`, `resume`) A session moved to a new upstream session; a dropped browser resumed or was refused. */
+  sessionRenewed(site: string, reason: 'expiring' | 'expired'): void;
+  sessionResumed(site: string, outcome: 'resumed' | 'refused'): void;
   /** Supplies limiter readings at scrape time (the limits module's snapshot). */
   readLimiters(read: () => LimiterReading[] | Promise<LimiterReading[]>): void;
 }
@@ -75,6 +78,8 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
   });
   const toolCalls = new Counter({ name: 'voice_rag_tool_calls_total', help: 'Tool calls, by tool and outcome', labelNames: ['site', 'tool', 'outcome'], registers });
   const tokens = new Counter({ name: 'voice_rag_tokens_total', help: 'Metered tokens by kind', labelNames: ['site', 'engine', 'kind'], registers });
+  const renewals = new Counter({ name: 'voice_rag_session_renewals_total', help: 'Upstream sessions renewed within a conversation, by reason', labelNames: ['site', 'reason'], registers });
+  const resumes = new Counter({ name: 'voice_rag_session_resumes_total', help: 'Resume attempts after a dropped browser socket, by outcome', labelNames: ['site', 'outcome'], registers });
   const cost = new Counter({ name: 'voice_rag_cost_usd_total', help: 'Metered cost in USD', labelNames: ['site', 'engine'], registers });
   const store = new Gauge({ name: 'voice_rag_store_up', help: '1 when the limits store is reachable', registers });
   store.set(1);
@@ -114,6 +119,8 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
       if (costUsd > 0) cost.inc({ site, engine }, costUsd);
     },
     storeUp: (up) => store.set(up ? 1 : 0),
+    sessionRenewed: (site, reason) => renewals.inc({ site, reason }),
+    sessionResumed: (site, outcome) => resumes.inc({ site, outcome }),
     readLimiters(read) {
       readLimiters = read;
     },
