@@ -10,7 +10,7 @@ export const continuitySchema = z
       .number()
       .int()
       .min(5)
-      .max(600)
+      .max(3600)
       .default(CONTINUITY_DEFAULTS.renew_margin_seconds)
       .describe("renew this long before the upstream session's expires_at"),
     max_renewals: z

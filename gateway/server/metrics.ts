@@ -31,6 +31,9 @@ export interface GatewayMetrics {
   storeUp(up: boolean): void;
   /** A visitor rated an answer (extension `feedback`); only the rating is counted. */
   feedback(site: string, feedback: AnswerFeedback): void;
+  /** (extensions `renewal`, `resume`) A session moved to a new upstream session; a dropped browser resumed or was refused. */
+  sessionRenewed(site: string, reason: 'expiring' | 'expired'): void;
+  sessionResumed(site: string, outcome: 'resumed' | 'refused'): void;
   /** Supplies limiter readings at scrape time (the limits module's snapshot). */
   readLimiters(read: () => LimiterReading[] | Promise<LimiterReading[]>): void;
 }
@@ -78,6 +81,8 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
   });
   const toolCalls = new Counter({ name: 'voice_rag_tool_calls_total', help: 'Tool calls, by tool and outcome', labelNames: ['site', 'tool', 'outcome'], registers });
   const tokens = new Counter({ name: 'voice_rag_tokens_total', help: 'Metered tokens by kind', labelNames: ['site', 'engine', 'kind'], registers });
+  const renewals = new Counter({ name: 'voice_rag_session_renewals_total', help: 'Upstream sessions renewed within a conversation, by reason', labelNames: ['site', 'reason'], registers });
+  const resumes = new Counter({ name: 'voice_rag_session_resumes_total', help: 'Resume attempts after a dropped browser socket, by outcome', labelNames: ['site', 'outcome'], registers });
   const cost = new Counter({ name: 'voice_rag_cost_usd_total', help: 'Metered cost in USD', labelNames: ['site', 'engine'], registers });
   const ratings = new Counter({ name: 'voice_rag_feedback_total', help: 'Answers rated by visitors, by rating', labelNames: ['site', 'rating'], registers });
   const store = new Gauge({ name: 'voice_rag_store_up', help: '1 when the limits store is reachable', registers });
@@ -119,6 +124,8 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
     },
     storeUp: (up) => store.set(up ? 1 : 0),
     feedback: (site, feedback) => ratings.inc({ site, rating: feedback.rating }),
+    sessionRenewed: (site, reason) => renewals.inc({ site, reason }),
+    sessionResumed: (site, outcome) => resumes.inc({ site, outcome }),
     readLimiters(read) {
       readLimiters = read;
     },

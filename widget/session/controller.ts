@@ -7,12 +7,16 @@ import type { SessionView, WidgetState } from '../state.js';
 import type { Strings } from '../ui/strings.js';
 import { CLOSE_CODES, MAX_TEXT_CHARS } from './protocol-copies.js';
 import type { CloseCodeTable } from './protocol-copies.js';
-import { RetryCountdown } from './retry.js';
+import { ResumeBackoff, RetryCountdown } from './retry.js';
 import { SessionAudio } from './audio.js';
 import { Transcript } from './transcript.js';
 import { HeardText } from './heard.js';
 
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
+/** A socket that dropped without a close frame (lost network): the session may be resumed (extension `resume`). */
+const ABNORMAL_CLOSURE = 1006;
+/** How long reconnect attempts go on after a drop; the gateway's grace time decides whether one is still welcome. */
+const RESUME_WINDOW_MS = 20_000;
 
 // The origin this script was served from is the gateway unless the `gateway` attribute says otherwise.
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
@@ -50,6 +54,10 @@ export class SessionController implements ReactiveController {
   #interrupted: Promise<void> = Promise.resolve();
   /** Bumped by every release, so late callbacks of an older session do nothing. */
   #generation = 0;
+  /** (extension `resume`) The last `ready`'s token and the socket URL it resumes on. */
+  #resumeToken: string | undefined;
+  #socketUrl = '';
+  readonly #resume = new ResumeBackoff();
 
   constructor(host: SessionHost) {
     this.#host = host;
@@ -157,7 +165,8 @@ export class SessionController implements ReactiveController {
     }
     if (generation !== this.#generation) return;
     try {
-      this.#connection.connect(buildSocketUrl(host.gateway || SCRIPT_ORIGIN, host.site, token || undefined));
+      this.#socketUrl = buildSocketUrl(host.gateway || SCRIPT_ORIGIN, host.site, token || undefined);
+      this.#connection.connect(this.#socketUrl);
     } catch (error) {
       // A malformed `gateway` attribute: an error state with the mic released, not a hang in `connecting`.
       this.#fail('upstream_unavailable', this.#host.strings.errors.upstream_unavailable, undefined, String(error));
@@ -265,6 +274,8 @@ export class SessionController implements ReactiveController {
   #release(): void {
     this.#generation++;
     this.#retry.cancel();
+    this.#resume.cancel();
+    this.#resumeToken = undefined;
     this.#connection.close();
     this.#audio.close();
     this.#ready = false;
@@ -286,10 +297,19 @@ export class SessionController implements ReactiveController {
         this.#setState('queued');
         break;
       case 'ready':
+        this.#resumeToken = message.extensions?.includes('resume') ? message.resume_token : undefined;
+        if (this.#resume.active) this.#setNotice('');
+        this.#resume.cancel();
         this.#ready = true;
         this.#queueWait = 0;
         this.#setState('listening');
         for (const text of this.#pendingText.splice(0)) this.#connection.send({ type: 'text', text });
+        break;
+      case 'renewing':
+        this.#setNotice(strings.renewing);
+        break;
+      case 'renewed':
+        if (this.#noticeText === strings.renewing) this.#setNotice('');
         break;
       case 'speech_started':
         if (this.#current === 'speaking' || this.#audio.playback.bufferedMs > 0) void this.#bargeIn();
@@ -363,9 +383,28 @@ export class SessionController implements ReactiveController {
 
   #handleClose(code: number): void {
     const strings = this.#host.strings;
+    if (code === ABNORMAL_CLOSURE && this.#reconnect()) return;
     const known = CLOSE_CODES[code as keyof CloseCodeTable] as ErrorCode | undefined;
     if (known) this.#fail(known, strings.errors[known]);
     else this.#fail('upstream_error', strings.connectionLost);
+  }
+
+  /** After a drop: flush the answer (the gateway cuts it where it was heard), then resume with backoff. */
+  #reconnect(): boolean {
+    const token = this.#resumeToken;
+    if (!token || (!this.#ready && !this.#resume.active)) return false;
+    if (!this.#resume.active) {
+      this.#resume.begin(RESUME_WINDOW_MS);
+      this.#ready = false;
+      void this.#audio.interruptAnswer();
+      this.#setNotice(this.#host.strings.reconnecting);
+      this.#setState('connecting');
+    }
+    const url = new URL(this.#socketUrl);
+    url.searchParams.set('resume', token);
+    if (this.#resume.next(() => this.#connection.connect(url.href))) return true;
+    this.#setNotice('');
+    return false;
   }
 
   #handleContextState(context: AudioContext): void {

@@ -31,6 +31,10 @@ export interface Strings {
   micUnavailable: string;
   resumeAudio: string;
   connectionLost: string;
+  /** (extension `resume`) The socket dropped; the widget is reconnecting. */
+  reconnecting: string;
+  /** (extension `renewal`) The gateway is renewing the voice session between turns. */
+  renewing: string;
   errors: Record<ErrorCode, string>;
 }
 
@@ -66,6 +70,8 @@ export const en: Strings = {
   micUnavailable: 'The microphone is unavailable; you can still type your questions.',
   resumeAudio: 'Press the microphone again to turn the sound back on.',
   connectionLost: 'The connection was lost. Press the microphone to try again.',
+  reconnecting: 'Reconnecting…',
+  renewing: 'One moment…',
   errors: {
     bad_message: 'The assistant could not understand the request.',
     unauthorized: 'You are not signed in to use the assistant.',
@@ -111,6 +117,8 @@ export const ja: Strings = {
   micUnavailable: 'マイクを利用できません。質問は入力して送信できます。',
   resumeAudio: 'もう一度マイクを押すと音声が再開します。',
   connectionLost: '接続が切れました。マイクを押して再試行してください。',
+  reconnecting: '再接続しています…',
+  renewing: '少々お待ちください…',
   errors: {
     bad_message: 'リクエストを処理できませんでした。',
     unauthorized: 'アシスタントを利用する権限がありません。',
