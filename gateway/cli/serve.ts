@@ -23,6 +23,8 @@ export interface ServeOptions {
   watch?: boolean;
   /** The limits store to use instead of the config's (a worker of `serve --workers`). */
   store?: Store;
+  /** A worker of `serve --workers`: `/metrics` and `/status` cover every worker. */
+  clusterWorker?: boolean;
 }
 
 export interface RunningGateway {
@@ -44,7 +46,8 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     if (warning.severity === 'warning') logger.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   }
 
-  const assembled = await assembleGateway(loaded, { logger, ...(options.store ? { store: options.store } : {}) });
+  const shareReadings = options.clusterWorker ? (await import('../node/cluster-readings.js')).shareReadings : undefined;
+  const assembled = await assembleGateway(loaded, { logger, ...(options.store ? { store: options.store } : {}), ...(shareReadings ? { shareReadings } : {}) });
   const { gateway, holder } = assembled;
   const watcher = options.watch === false ? undefined : watchConfig(options.configPath, holder, logger, { env });
   const { port } = await gateway.listen({

@@ -16,6 +16,7 @@ import { ScriptedUpstream } from '../../support/scripted-upstream.js';
 import { WidgetClient } from '../../support/widget-client.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+const STATUS_TOKEN = 'workers-test-status-token';
 
 /** Connects and reports whether the session got `ready` or how it was closed. */
 async function attempt(port: number, site: string): Promise<{ widget: WidgetClient; outcome: 'ready' | number }> {
@@ -40,7 +41,7 @@ describe('serve --workers 2 without Redis', () => {
     const retrieval = { kind: 'local', sources: ['docs/*.md'], cache_dir: 'cache' };
     const site = (engineId: string, limits: object) => ({ origins: [TEST_ORIGIN], engine: engineId, retrieval, limits: { queue_seconds: 0, ...limits } });
     const config = {
-      server: { host: '127.0.0.1', port: 0, log_level: 'warn', drain_seconds: 5 },
+      server: { host: '127.0.0.1', port: 0, log_level: 'warn', drain_seconds: 5, status_token: STATUS_TOKEN },
       store: { kind: 'memory' },
       // A one-minute window: the whole quota of 4 is available at once.
       engines: { main: engine, metered: { ...engine, quota: { connections_per_minute: 4, window_seconds: 60 } } },
@@ -88,6 +89,31 @@ describe('serve --workers 2 without Redis', () => {
     const outcomes = results.map((result) => result.outcome);
     expect(outcomes.map(String).sort()).toEqual([...Array(4).fill(String(CLOSE_CODE.rate_limited)), 'ready', 'ready', 'ready', 'ready']);
     for (const { widget } of results) widget.close();
+  }, 30_000);
+
+  it('answers /metrics with every worker\'s figures, whichever worker is asked', async () => {
+    // Round robin: consecutive scrapes reach both workers; each sums both.
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+      // The tests above opened 3 + 4 sessions, split over the two workers.
+      expect(value('voice_rag_sessions_opened_total{site="concurrent"}')).toBe(3);
+      expect(value('voice_rag_sessions_opened_total{site="quota"}')).toBe(4);
+      // One shared store, up: the minimum over the workers, not a sum.
+      expect(value('voice_rag_store_up')).toBe(1);
+      // Process figures are summed: two processes' memory.
+      expect(value('voice_rag_process_resident_memory_bytes')).toBeGreaterThan(40 * 2 ** 20);
+    }
+  }, 30_000);
+
+  it('answers /status from every worker with the whole cluster', async () => {
+    for (let request = 0; request < 2; request++) {
+      const response = await fetch(`http://127.0.0.1:${port}/status`, { headers: { authorization: `Bearer ${STATUS_TOKEN}` } });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('concurrent');
+    }
   }, 30_000);
 
   it('drains every worker on SIGTERM and exits once all have', async () => {
