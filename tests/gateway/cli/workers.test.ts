@@ -31,6 +31,7 @@ describe('serve --workers 2 without Redis', () => {
   let dir: string;
   let port = 0;
   let output = '';
+  let config: { sites: Record<string, { limits: Record<string, number> }> } & Record<string, unknown>;
 
   beforeAll(async () => {
     upstream = await ScriptedUpstream.start();
@@ -40,7 +41,7 @@ describe('serve --workers 2 without Redis', () => {
     const engine = { kind: 'azure-openai', endpoint: upstream.url.replace('ws://', 'http://').replace(/\/$/, ''), deployment: 'd', api_key: 'k', api_version: 'v1' };
     const retrieval = { kind: 'local', sources: ['docs/*.md'], cache_dir: 'cache' };
     const site = (engineId: string, limits: object) => ({ origins: [TEST_ORIGIN], engine: engineId, retrieval, limits: { queue_seconds: 0, ...limits } });
-    const config = {
+    config = {
       server: { host: '127.0.0.1', port: 0, log_level: 'warn', drain_seconds: 5, status_token: STATUS_TOKEN },
       store: { kind: 'memory' },
       // A one-minute window: the whole quota of 4 is available at once.
@@ -115,6 +116,30 @@ describe('serve --workers 2 without Redis', () => {
       expect(await response.text()).toContain('concurrent');
     }
   }, 30_000);
+
+  it('applies a config edit in every worker', async () => {
+    config.sites.concurrent!.limits.max_concurrent = 1;
+    writeFileSync(join(dir, 'voice-rag.yaml'), stringify(config));
+    // Each worker watches the file; once both have reloaded, four sessions at once get one slot.
+    let outcomes: Array<'ready' | number> = [];
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 300))) {
+      const results = await Promise.all(Array.from({ length: 4 }, () => attempt(port, 'concurrent')));
+      outcomes = results.map((result) => result.outcome);
+      for (const { widget } of results) widget.close();
+      await Promise.all(results.map(({ widget }) => widget.closed));
+      if (outcomes.filter((outcome) => outcome === 'ready').length === 1) break;
+    }
+    expect(outcomes.map(String).sort()).toEqual([...Array(3).fill(String(CLOSE_CODE.rate_limited)), 'ready']);
+    // Four more in a row, each alone: round robin sends two to each worker, and both admit them.
+    for (let i = 0; i < 4; i++) {
+      const single = await attempt(port, 'concurrent');
+      expect(single.outcome).toBe('ready');
+      single.widget.close();
+      await single.widget.closed;
+      // The slot is released once the worker has seen the close.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }, 40_000);
 
   it('drains every worker on SIGTERM and exits once all have', async () => {
     const open = await attempt(port, 'concurrent');
