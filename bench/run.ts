@@ -173,7 +173,8 @@ async function main(): Promise<void> {
 
     upstream = await startBenchUpstream();
     const idleMemory = await attempt('idle memory', options.parts.has('audio') && build.ok, async () => {
-      const common = { dir: work, upstreamPort: (upstream as BenchUpstream).port, cpu: GATEWAY_CPU, settleMs: 3000 };
+      // 15 s: long enough for the idle trim (gateway/node/idle-trim.ts) to have run; both builds wait alike.
+      const common = { dir: work, upstreamPort: (upstream as BenchUpstream).port, cpu: GATEWAY_CPU, settleMs: 15_000 };
       const figures = [await measureIdleMemory({ ...common, build: 'this build' })];
       if (baseline) figures.push(await measureIdleMemory({ ...common, build: 'baseline', cli: baseline.cli, cwd: baseline.dir }));
       return figures;

@@ -111,11 +111,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         if (workers !== '1') return serveWorkers(configPath, port, workers, io);
       }
       const store = isGatewayWorker() ? primaryStore() : undefined;
-      const serve = await importCommand<(opts: { configPath: string; port?: number; store?: unknown }) => Promise<void>>(
+      const serve = await importCommand<(opts: { configPath: string; port?: number; store?: unknown; clusterWorker?: boolean }) => Promise<void>>(
         './serve.js', 'serve', io);
       if (!serve) return 1;
       return reportConfigError(io, async () => {
-        await serve({ configPath, ...(port === undefined ? {} : { port }), ...(store ? { store } : {}) });
+        await serve({ configPath, ...(port === undefined ? {} : { port }), ...(store ? { store } : {}), clusterWorker: isGatewayWorker() });
         return 0;
       });
     }

@@ -1,13 +1,14 @@
 /**
  * `voice-rag serve --workers N` on node:cluster: the primary forks N workers that share one
  * listening port, answers their limits-store calls from its own memory store when the config
- * has no Redis, re-forks a worker that dies, and on SIGTERM/SIGINT has every worker drain and
- * waits for all of them.
+ * has no Redis, relays their requests for every worker's metrics and status, re-forks a worker
+ * that dies, and on SIGTERM/SIGINT has every worker drain and waits for all of them.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { systemClock } from '../clock.js';
+import { serveGather } from './cluster-gather.js';
 import { loadConfig } from './config-file.js';
 import { createChannelStore, serveStore, type StoreChannel } from '../limits/stores/channel.js';
 import { createMemoryStore } from '../limits/stores/memory.js';
@@ -115,8 +116,12 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     args: [...options.serveArgs, '--port', String(port)],
   });
   let stopping = false;
+  const live = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
+  // /metrics and /status of any worker read every worker through here.
+  const answerGathers = serveGather(live);
   const fork = (): Worker => {
     const worker = cluster.fork({ [SHARED_STORE_ENV]: shared ? '1' : '0', ...(options.port !== undefined ? { PORT: String(port) } : {}) });
+    answerGathers(worker);
     if (shared) {
       serveStore(shared, {
         send: (message) => worker.isConnected() && worker.send(message as object),
@@ -129,7 +134,6 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
   };
   let allExited = () => {};
   const exited = new Promise<void>((resolve) => (allExited = resolve));
-  const live = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
   cluster.on('exit', (worker, code, signal) => {
     if (!stopping) {
       options.log(`voice-rag: worker ${worker.process.pid} ended (${signal ?? `code ${code}`}); starting another`);

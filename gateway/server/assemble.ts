@@ -25,6 +25,7 @@ import type { SessionObserver } from '../session/observer.js';
 import { createTokenTally, toLimiterReadings, toStatusSnapshot } from '../status/from-limits.js';
 import { createStatusHistory, type StatusHistory } from '../status/history.js';
 import { createInsightSites } from '../node/insights-sites.js';
+import type { ClusterReadings, LocalReadings } from '../node/cluster-readings.js';
 import { addOperatorRoutes } from './operator-routes.js';
 import { createGateway, type Gateway } from './gateway.js';
 
@@ -57,6 +58,8 @@ export interface AssembleOptions {
   demoDir?: string;
   /** The limits store, when it is not the config's own (a worker of `serve --workers`: the primary's). */
   store?: Store;
+  /** A worker of `serve --workers`: offers this process's readings, returns every worker's (`/metrics`, `/status`). */
+  shareReadings?(local: LocalReadings): ClusterReadings;
 }
 
 /** Creates every part of the gateway from `loaded`; nothing listens yet. */
@@ -118,7 +121,9 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   const retrievers = createRetrievers(holder, logger, credential);
   const offline = await createOfflineEngines(holder, logger);
 
-  const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
+  const localStatus = async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now());
+  const cluster = options.shareReadings?.({ metrics: () => metrics.registry.getMetricsAsJSON(), status: localStatus });
+  const history: StatusHistory = createStatusHistory(cluster ? cluster.status : localStatus, clock);
   const root = packageRoot();
   const gateway = createGateway({
     getConfig: config,
@@ -133,7 +138,14 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
     toolFetch: (url, init) => fetch(url, init),
-    routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token, insights: (days) => insights.reports(days) }),
+    routes: (app: Hono) =>
+      addOperatorRoutes(app, {
+        metrics,
+        history,
+        statusToken: () => config().server.status_token,
+        insights: (days) => insights.reports(days),
+        ...(cluster ? { metricsText: cluster.metricsText } : {}),
+      }),
   });
 
   return {

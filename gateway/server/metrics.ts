@@ -85,7 +85,9 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
   const resumes = new Counter({ name: 'voice_rag_session_resumes_total', help: 'Resume attempts after a dropped browser socket, by outcome', labelNames: ['site', 'outcome'], registers });
   const cost = new Counter({ name: 'voice_rag_cost_usd_total', help: 'Metered cost in USD', labelNames: ['site', 'engine'], registers });
   const ratings = new Counter({ name: 'voice_rag_feedback_total', help: 'Answers rated by visitors, by rating', labelNames: ['site', 'rating'], registers });
-  const store = new Gauge({ name: 'voice_rag_store_up', help: '1 when the limits store is reachable', registers });
+  // Across the workers of `serve --workers` (prom-client's AggregatorRegistry) a gauge of the one
+  // shared store is not a sum: the store is up when every worker reaches it; buckets are read once.
+  const store = new Gauge({ name: 'voice_rag_store_up', help: '1 when the limits store is reachable', registers, aggregator: 'min' });
   store.set(1);
 
   let readLimiters: () => LimiterReading[] | Promise<LimiterReading[]> = () => [];
@@ -94,6 +96,7 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
     help: 'Connection tokens left in each bucket',
     labelNames: ['scope', 'name'],
     registers,
+    aggregator: 'first',
     async collect() {
       this.reset();
       for (const reading of await readLimiters()) this.set({ scope: reading.scope, name: reading.name }, reading.tokensLeft);

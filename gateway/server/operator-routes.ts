@@ -21,6 +21,8 @@ export interface OperatorRouteDeps {
   statusToken(): string | undefined;
   /** The insight reports of sites with insights on, over the last days (absent: none shown). */
   insights?(days: number): Promise<InsightReport[]>;
+  /** Every worker's metrics, merged (a worker of `serve --workers`); default: this process's registry. */
+  metricsText?(): Promise<string>;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -43,8 +45,12 @@ function presentedToken(header: string): string | undefined {
 /** Adds `/metrics` and `/status` to the app. */
 export function addOperatorRoutes(app: Hono, deps: OperatorRouteDeps): void {
   app.get('/metrics', async (c) => {
-    const body = await deps.metrics.registry.metrics();
-    return c.body(body, 200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
+    const headers = { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' };
+    if (!deps.metricsText) return c.body(await deps.metrics.registry.metrics(), 200, headers);
+    // A partial sum would read as a drop in every counter: no figures rather than wrong ones.
+    const body = await deps.metricsText().catch((error: unknown) => error as Error);
+    if (body instanceof Error) return c.text(`metrics of every worker not available: ${body.message}\n`, 503, { 'cache-control': 'no-store' });
+    return c.body(body, 200, headers);
   });
 
   app.get('/status', async (c) => {
