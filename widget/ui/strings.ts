@@ -29,6 +29,19 @@ export interface Strings {
   micUnavailable: string;
   resumeAudio: string;
   connectionLost: string;
+  /** The consent notice (docs/WIDGET.md, "Consent"). */
+  consentTitle: string;
+  consentAgree: string;
+  consentDecline: string;
+  consentMore: string;
+  consentDeclined: string;
+  consentUnavailable: string;
+  /** Answer feedback (extension `feedback`). */
+  rateUp: string;
+  rateDown: string;
+  rateReason: string;
+  rateSend: string;
+  rateThanks: string;
   errors: Record<ErrorCode, string>;
 }
 
@@ -63,6 +76,17 @@ export const en: Strings = {
   micUnavailable: 'The microphone is unavailable; you can still type your questions.',
   resumeAudio: 'Press the microphone again to turn the sound back on.',
   connectionLost: 'The connection was lost. Press the microphone to try again.',
+  consentTitle: 'Before you talk',
+  consentAgree: 'I agree',
+  consentDecline: 'Not now',
+  consentMore: 'Read more',
+  consentDeclined: 'The microphone stays off. You can still type your questions.',
+  consentUnavailable: 'The assistant is unavailable right now.',
+  rateUp: 'Helpful answer',
+  rateDown: 'Not helpful',
+  rateReason: 'What was wrong? (optional)',
+  rateSend: 'Send',
+  rateThanks: 'Thanks for your feedback.',
   errors: {
     bad_message: 'The assistant could not understand the request.',
     unauthorized: 'You are not signed in to use the assistant.',
@@ -107,6 +131,17 @@ export const ja: Strings = {
   micUnavailable: 'マイクを利用できません。質問は入力して送信できます。',
   resumeAudio: 'もう一度マイクを押すと音声が再開します。',
   connectionLost: '接続が切れました。マイクを押して再試行してください。',
+  consentTitle: '話しかける前に',
+  consentAgree: '同意する',
+  consentDecline: '今はしない',
+  consentMore: '詳細',
+  consentDeclined: 'マイクはオフのままです。質問は入力して送信できます。',
+  consentUnavailable: 'アシスタントは現在利用できません。',
+  rateUp: '役に立った',
+  rateDown: '役に立たなかった',
+  rateReason: '問題点（任意）',
+  rateSend: '送信',
+  rateThanks: 'ご意見ありがとうございます。',
   errors: {
     bad_message: 'リクエストを処理できませんでした。',
     unauthorized: 'アシスタントを利用する権限がありません。',
