@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 import { audioSchema } from './audio-schema.js';
+import { consentSchema } from './consent-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
 import { continuitySchema } from './continuity-schema.js';
 import { insightsSchema } from './insights-schema.js';
@@ -230,6 +231,7 @@ export const siteSchema = z.strictObject({
   tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),
   audio: audioSchema.describe('extension: microphone framing towards the voice service (docs/CONFIG.md)'),
   insights: insightsSchema.optional().describe('extension: keep questions, searches, citations, feedback and cost per turn (docs/PRIVACY.md); off when absent'),
+  consent: consentSchema,
 });
 
 export const configSchema = z.strictObject({

@@ -11,6 +11,8 @@ import { ResumeBackoff, RetryCountdown } from './retry.js';
 import { SessionAudio } from './audio.js';
 import { Transcript } from './transcript.js';
 import { HeardText } from './heard.js';
+import { runPageTool } from '../page-tools.js';
+import { AnswerFeedback } from '../feedback.js';
 
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
 /** A socket that dropped without a close frame (lost network): the session may be resumed (extension `resume`). */
@@ -31,6 +33,8 @@ export interface SessionHost extends ReactiveControllerHost, EventTarget {
   readonly tokenProvider: (() => string | Promise<string>) | undefined;
   readonly halfDuplex: boolean;
   readonly pushToTalk: boolean;
+  /** The consent gate (docs/WIDGET.md, "Consent"): true to go ahead now, else the visitor's answer. */
+  requestConsent?(kind: 'mic' | 'typed'): true | Promise<boolean>;
 }
 
 /** Owns one conversation at a time and everything it holds: socket, microphone, `AudioContext`, timers. */
@@ -41,6 +45,8 @@ export class SessionController implements ReactiveController {
   readonly #transcript: Transcript;
   readonly #retry: RetryCountdown;
   readonly #heard = new HeardText();
+  /** Thumbs up or down on each answer (extension `feedback`). */
+  readonly feedback: AnswerFeedback;
   #current: WidgetState = 'idle';
   #failure: { code: ErrorCode; text: string } | undefined;
   #noticeText = '';
@@ -74,6 +80,7 @@ export class SessionController implements ReactiveController {
     });
     this.#transcript = new Transcript(host);
     this.#retry = new RetryCountdown(() => host.requestUpdate());
+    this.feedback = new AnswerFeedback(host, (message) => this.#connection.send(message));
     host.addController(this);
   }
 
@@ -146,6 +153,10 @@ export class SessionController implements ReactiveController {
   /** Opens the session (socket, and the microphone unless `textOnly`); call it from a user gesture. */
   async start(options: { textOnly?: boolean } = {}): Promise<void> {
     if (this.active) return;
+    // The microphone asks on its own (openMic); a typed session asks here when the site says so.
+    const consent = options.textOnly ? (this.#host.requestConsent?.('typed') ?? true) : true;
+    if (consent !== true && !(await consent)) return void (this.#pendingText.length = 0);
+    if (this.active) return;
     this.#release();
     const generation = this.#generation;
     this.#failure = undefined;
@@ -207,6 +218,8 @@ export class SessionController implements ReactiveController {
   /** Opens the microphone in the current session. */
   openMic(): void {
     const generation = this.#generation;
+    const consent = this.#host.requestConsent?.('mic') ?? true;
+    if (consent !== true) return void consent.then((agreed) => generation === this.#generation && (agreed ? this.openMic() : this.#consentDeclined()));
     const context = this.#audio.context;
     if (!context) return;
     this.#typedOnly = false;
@@ -226,6 +239,12 @@ export class SessionController implements ReactiveController {
     this.#held = down;
     this.#host.requestUpdate();
     if (!down && this.#ready) this.#connection.send({ type: 'commit' });
+  }
+
+  /** No agreement: the microphone stays off and the session goes on for typing. */
+  #consentDeclined(): void {
+    this.#typedOnly = true;
+    this.#setNotice(this.#host.strings.consentDeclined);
   }
 
   /** Flushes playback now and tells the gateway how much of the answer was heard. */
@@ -301,6 +320,7 @@ export class SessionController implements ReactiveController {
         if (this.#resume.active) this.#setNotice('');
         this.#resume.cancel();
         this.#ready = true;
+        this.feedback.reset(message.extensions?.includes('feedback') ?? false);
         this.#queueWait = 0;
         this.#setState('listening');
         for (const text of this.#pendingText.splice(0)) this.#connection.send({ type: 'text', text });
@@ -324,15 +344,18 @@ export class SessionController implements ReactiveController {
       case 'response_started':
         this.#audio.startAnswer(message.response_id);
         this.#heard.start();
+        this.feedback.responseStarted(message.response_id);
         // 'speaking' waits for the answer's first words or audio: a response that only calls a
         // tool (search) says nothing, and the visitor should keep seeing "looking it up".
         break;
       case 'assistant_transcript':
         this.#beginSpeaking();
+        this.feedback.assistantItem(message.item_id);
         this.#heard.text(message.item_id, message.delta);
         this.#transcript.appendAssistant(message.item_id, message.delta, strings);
         break;
       case 'assistant_transcript_done':
+        this.feedback.assistantItem(message.item_id);
         this.#heard.done(message.item_id, message.text);
         this.#transcript.upsert(message.item_id, 'assistant', message.text, true, strings);
         break;
@@ -345,6 +368,11 @@ export class SessionController implements ReactiveController {
           this.#setState('listening');
         }
         break;
+      case 'page_tool_call': {
+        const generation = this.#generation;
+        void runPageTool(this.#host, message).then((reply) => generation === this.#generation && this.#connection.send(reply));
+        break;
+      }
       case 'error': {
         const text = strings.errors[message.code] ?? strings.errors.internal;
         if (message.fatal) this.#fail(message.code, text, message.retry_after_ms, message.message);

@@ -35,6 +35,19 @@ export interface Strings {
   reconnecting: string;
   /** (extension `renewal`) The gateway is renewing the voice session between turns. */
   renewing: string;
+  /** The consent notice (docs/WIDGET.md, "Consent"). */
+  consentTitle: string;
+  consentAgree: string;
+  consentDecline: string;
+  consentMore: string;
+  consentDeclined: string;
+  consentUnavailable: string;
+  /** Answer feedback (extension `feedback`). */
+  rateUp: string;
+  rateDown: string;
+  rateReason: string;
+  rateSend: string;
+  rateThanks: string;
   errors: Record<ErrorCode, string>;
 }
 
@@ -72,6 +85,17 @@ export const en: Strings = {
   connectionLost: 'The connection was lost. Press the microphone to try again.',
   reconnecting: 'Reconnecting…',
   renewing: 'One moment…',
+  consentTitle: 'Before you talk',
+  consentAgree: 'I agree',
+  consentDecline: 'Not now',
+  consentMore: 'Read more',
+  consentDeclined: 'The microphone stays off. You can still type your questions.',
+  consentUnavailable: 'The assistant is unavailable right now.',
+  rateUp: 'Helpful answer',
+  rateDown: 'Not helpful',
+  rateReason: 'What was wrong? (optional)',
+  rateSend: 'Send',
+  rateThanks: 'Thanks for your feedback.',
   errors: {
     bad_message: 'The assistant could not understand the request.',
     unauthorized: 'You are not signed in to use the assistant.',
@@ -119,6 +143,17 @@ export const ja: Strings = {
   connectionLost: '接続が切れました。マイクを押して再試行してください。',
   reconnecting: '再接続しています…',
   renewing: '少々お待ちください…',
+  consentTitle: '話しかける前に',
+  consentAgree: '同意する',
+  consentDecline: '今はしない',
+  consentMore: '詳細',
+  consentDeclined: 'マイクはオフのままです。質問は入力して送信できます。',
+  consentUnavailable: 'アシスタントは現在利用できません。',
+  rateUp: '役に立った',
+  rateDown: '役に立たなかった',
+  rateReason: '問題点（任意）',
+  rateSend: '送信',
+  rateThanks: 'ご意見ありがとうございます。',
   errors: {
     bad_message: 'リクエストを処理できませんでした。',
     unauthorized: 'アシスタントを利用する権限がありません。',
