@@ -114,6 +114,13 @@ describe('voice-rag insights', () => {
     expect(lines.at(-1)).toBe('cost_total,docs,3,0.080000');
   });
 
+  it('finds the sessions whose questions contain a text', async () => {
+    const { code, out } = await run('--site', 'docs', '--find', 'BITCOIN', '--since', '30d');
+    expect(code).toBe(0);
+    expect(out.trimEnd().split('\n').map((line) => line.split('\t')[0])).toEqual(['old', 'a', 'b']);
+    expect(out).toContain(`a\t${new Date(NOW - DAY).toISOString()}\tCan I pay with bitcoin?`);
+  });
+
   it('deletes a session on request, and the report no longer has it', async () => {
     const { code, out } = await run('--delete-session', 'b');
     expect(code).toBe(0);
