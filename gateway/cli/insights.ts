@@ -13,12 +13,14 @@ import { openInsightStore, storeKey } from '../node/insights-sites.js';
 import type { CliIo } from './main.js';
 
 export const INSIGHTS_USAGE = `Usage: voice-rag insights --site ID [--since 7d] [--format md|csv|json] [--below SCORE] [--config FILE]
+       voice-rag insights --site ID --find TEXT [--since 30d] [--config FILE]
        voice-rag insights --delete-session ID | --delete-visitor SUB [--site ID] [--config FILE]
 
   --since      period: 30m, 24h, 7d (default 7d) or a date (2026-12-01)
   --format     md (default), csv or json
   --below      a searched question whose best passage scores at most this is unanswered
                (default: the site's insights.unanswered_below)
+  --find TEXT  list the sessions whose stored questions contain TEXT (to find a visitor's rows)
   --delete-session ID   delete every row of that session (its id is the widget's session_id)
   --delete-visitor SUB  delete every session of that signed-in visitor (the token's sub)
 `;
@@ -45,6 +47,7 @@ export async function insightsCommand(argv: readonly string[], io: CliIo, now = 
         since: { type: 'string', default: '7d' },
         format: { type: 'string', default: 'md' },
         below: { type: 'string' },
+        find: { type: 'string' },
         'delete-session': { type: 'string' },
         'delete-visitor': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -97,6 +100,12 @@ export async function insightsCommand(argv: readonly string[], io: CliIo, now = 
   const store = await openInsightStore(storeKey(insights, loaded), loaded.config, { readOnly: true });
   try {
     const [turns, feedback] = await Promise.all([store.turns(values.site, since), store.feedback(values.site, since)]);
+    if (values.find !== undefined) {
+      const needle = values.find.toLowerCase();
+      for (const turn of turns.filter((t) => t.question.toLowerCase().includes(needle)))
+        io.stdout(`${turn.sessionId}\t${new Date(turn.at).toISOString()}\t${turn.question}\n`);
+      return 0;
+    }
     io.stdout(formatReport(buildReport(turns, feedback, { site: values.site, since, until: now, unansweredBelow: below }), format));
   } finally {
     await store.close();

@@ -78,7 +78,7 @@ export function renderStatusPage(history: readonly StatusSnapshot[], insights: r
 <tbody>${latest.engines.map(engineRow).join('')}</tbody></table>
 <div class="sites">${latest.sites
         .map((site) => siteCard(site, history.map((s) => s.sites.find((x) => x.id === site.id)).filter((s): s is SiteStatus => !!s)))
-        .join('\n')}</div>${renderInsights(insights)}`;
+        .join('\n')}</div>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="refresh" content="10"><title>voice-rag status</title><style>
 body{font:14px/1.4 system-ui,sans-serif;margin:1.5rem;color:#1b1f24;background:#f6f7f9}h1{font-size:1.3rem}
@@ -91,5 +91,5 @@ caption{text-align:left;font-weight:600;padding:.3rem 0}.sites{display:grid;grid
 tr.near td{color:#9a6700}tr.over td{color:#cf222e}.line{fill:none;stroke:#0969da;stroke-width:1.5}.limit{stroke:#cf222e;stroke-dasharray:3 3}
 .store.over{color:#cf222e;font-weight:600}.insights li{margin:.15rem 0}.insights .n{color:#57606a;font-variant-numeric:tabular-nums}
 @media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}table,.site{background:#161b22}th,td{border-color:#30363d}.label,.pct,.site small{color:#8b949e}}
-</style></head><body><h1>voice-rag gateway status</h1>${body}</body></html>`;
+</style></head><body><h1>voice-rag gateway status</h1>${body}${renderInsights(insights)}</body></html>`;
 }

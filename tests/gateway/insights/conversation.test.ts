@@ -39,7 +39,8 @@ const CONVERSATIONS = [
 ];
 
 let report: InsightReport;
-let sessionIds: string[] = [];
+const sessionIds: string[] = [];
+let statusPage = '';
 
 /** Sends one typed question and waits until its answer's last response is done. */
 async function ask(widget: WidgetClient, text: string): Promise<void> {
@@ -70,6 +71,8 @@ beforeAll(async () => {
       widget.close();
       await widget.closed;
     }
+    const response = await fetch(`http://127.0.0.1:${running.port}/status`, { headers: { authorization: 'Bearer insights-status-token-0123' } });
+    statusPage = await response.text();
   } finally {
     // Stopping flushes the store to its file.
     await running.stop();
@@ -113,5 +116,14 @@ describe('the insight report of a 20-turn conversation', () => {
     expect(bytes).toContain('bitcoin');
     expect(bytes).not.toMatch(/jane|example\.com|example dot com/i);
     expect(bytes).toContain('[email]');
+  });
+
+  it('shows the same on the operator page', () => {
+    expect(statusPage).toContain('aria-label="insights docs"');
+    expect(statusPage).toMatch(/insights, last 7 days: 20 questions, 4 conversations/);
+    expect(statusPage).toContain('<h3>Unanswered (7)</h3>');
+    expect(statusPage).toMatch(/<span class="n">4×<\/span> Is there a student discount\?/);
+    expect(statusPage).toMatch(/<span class="n">\d+×<\/span> Returns[^<]* <small>\/kb\/returns.html<\/small>/);
+    expect(statusPage).not.toMatch(/jane|example\.com/i);
   });
 });
