@@ -17,9 +17,9 @@ export interface ConnectionHandlers {
 }
 
 /**
- * Builds `ws(s)://GATEWAY/v1/realtime?site=…[&token=…][&mode=text]` from an http(s) or ws(s)
- * gateway URL. `mode=text` (PROTOCOL.md extension): the visitor only types, so the gateway buys
- * no audio output until the first mic frame.
+ * Builds `ws(s)://GATEWAY/v1/realtime?site=…[&token=…][&mode=text]&page_tools=1` from an http(s)
+ * or ws(s) gateway URL. `mode=text` (PROTOCOL.md extension): the visitor only types, so the
+ * gateway buys no audio output until the first mic frame.
  */
 export function buildSocketUrl(gateway: string, site: string, token?: string, mode?: 'text'): string {
   const base = new URL(gateway, globalThis.location?.href);
@@ -30,6 +30,8 @@ export function buildSocketUrl(gateway: string, site: string, token?: string, mo
   url.searchParams.set('site', site);
   if (token) url.searchParams.set('token', token);
   if (mode) url.searchParams.set('mode', mode);
+  // This widget runs page tools (extension page_tools): the gateway may offer them to the model.
+  url.searchParams.set('page_tools', '1');
   return url.href;
 }
 

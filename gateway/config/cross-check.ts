@@ -3,6 +3,7 @@
  * combinations that no engine accepts. Runs on the raw data, so these errors are listed
  * together with the schema's even when other parts of the file are invalid.
  */
+import { insightsCrossCheck } from './insights-schema.js';
 import { voiceLiveProblems } from './voice-live-schema.js';
 
 /** A cross-field error before it is given a file position. */
@@ -60,5 +61,6 @@ export function crossCheck(data: unknown): RawProblem[] {
     }
     problems.push(...gaOnlySettings(site, sitePath, engine, String(engineName)), ...voiceLiveProblems(site, sitePath, engine, String(engineName)));
   }
+  problems.push(...insightsCrossCheck(data, data.sites));
   return problems;
 }
