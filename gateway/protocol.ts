@@ -57,7 +57,7 @@ export type ResponseStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed'
  * Protocol extensions a gateway may list in `ready.extensions`: each names a group of messages
  * beyond v1 (docs/PROTOCOL.md, "Extensions announced in ready").
  */
-export const GATEWAY_EXTENSIONS = [] as const;
+export const GATEWAY_EXTENSIONS = ['page'] as const;
 export type GatewayExtension = (typeof GATEWAY_EXTENSIONS)[number];
 /** Engine kinds as announced in `ready.engine`. */
 export type EngineKind = 'azure-openai' | 'openai' | 'offline';
@@ -77,8 +77,21 @@ export interface InterruptMessage {
 export interface CommitMessage {
   type: 'commit';
 }
+// Extension `page` (docs/PROTOCOL.md): the page the visitor is reading, sent when `ready.extensions`
+// lists it, and again when it changes.
+/** Bounds of a `page` message's fields, in characters. */
+export const PAGE_LIMITS = { url: 2048, title: 300, section: 300 } as const;
+export interface PageMessage {
+  type: 'page';
+  /** The page's absolute URL (with the section's `#anchor` where there is one). */
+  url: string;
+  title?: string;
+  /** The heading of the section in view. */
+  section?: string;
+}
+
 /** A JSON text frame from the browser. Binary frames are microphone audio. */
-export type ClientMessage = TextMessage | InterruptMessage | CommitMessage;
+export type ClientMessage = TextMessage | InterruptMessage | CommitMessage | PageMessage;
 export type ClientMessageType = ClientMessage['type'];
 
 // ---------------------------------------------------------------- gateway → browser
@@ -218,9 +231,23 @@ export function parseClientMessage(frame: string): ParseResult {
     }
     case 'commit':
       return { ok: true, message: { type } };
+    case 'page':
+      return parsePage(value);
     default:
       return bad(`unknown message type "${type.slice(0, 64)}"`);
   }
+}
+
+/** Extension `page`: string fields within {@link PAGE_LIMITS}; whether the URL belongs to the site is the session's check. */
+function parsePage(value: Record<string, unknown>): ParseResult {
+  const fields: Record<string, string> = {};
+  for (const [name, max] of Object.entries(PAGE_LIMITS)) {
+    const field = value[name];
+    if (field === undefined && name !== 'url') continue;
+    if (typeof field !== 'string' || [...field].length > max) return bad(`page: "${name}" must be a string of at most ${max} characters`);
+    fields[name] = field;
+  }
+  return { ok: true, message: { type: 'page', url: fields.url!, ...(fields.title !== undefined ? { title: fields.title } : {}), ...(fields.section !== undefined ? { section: fields.section } : {}) } };
 }
 
 /**

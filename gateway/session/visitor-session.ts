@@ -19,6 +19,7 @@ import { visitorIdOf } from '../auth/visitor.js';
 import { createAudioRateMeter } from './audio-rate.js';
 import { configureUpstream } from './configure.js';
 import { createMetering } from './metering.js';
+import { createPageContext } from './page-context.js';
 import { createToolLoop, type ToolLoop } from './tool-loop.js';
 import { createTranslator } from './translator.js';
 import { createTurns, type Turns } from './turns.js';
@@ -96,6 +97,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   let lastActivity = clock.now();
   let readyAt: number | undefined;
   let textOnly = ctx.textOnly === true;
+  const page = createPageContext(site, { sendUpstream: (event) => upstream?.send(event), clock, logger });
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -119,6 +121,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
     if (maxTimer !== undefined) clock.clearTimeout(maxTimer);
     if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
     abort.abort();
+    page.close();
     tools?.close();
     upstream?.close();
     lease?.release();
@@ -186,7 +189,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       turn_detection: manual ? 'manual' : 'server_vad',
       max_session_s: site.limits.max_session_seconds,
       engine: ctx.engine.kind,
-      extensions: [...GATEWAY_EXTENSIONS],
+      extensions: GATEWAY_EXTENSIONS.filter((name) => name !== 'page' || page.enabled),
     });
     logger.info({ engine: ctx.engineId, dialect: connection.dialect.name }, 'session ready');
     for (const text of earlyTexts.splice(0)) userText(text);
@@ -227,7 +230,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       turns = createTurns(connection.dialect, sendUpstream);
       const activeTurns = turns;
       tools = createToolLoop({
-        retriever: ctx.retriever,
+        retriever: page.retriever(ctx.retriever),
         retrieval: site.retrieval,
         sendUpstream,
         sendToBrowser: send,
@@ -292,6 +295,8 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
         earlyTexts.push(message.text);
         return;
       }
+      // The page is not activity: a scrolling visitor does not keep an idle session open.
+      if (message.type === 'page') return void page.update(message);
       lastActivity = clock.now();
       if (message.type === 'text') userText(message.text);
       else if (message.type === 'interrupt') interrupt(message.played_ms);

@@ -11,6 +11,7 @@ import { RetryCountdown } from './retry.js';
 import { SessionAudio } from './audio.js';
 import { Transcript } from './transcript.js';
 import { HeardText } from './heard.js';
+import { PageWatcher } from '../page/page-watcher.js';
 
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
 
@@ -37,6 +38,7 @@ export class SessionController implements ReactiveController {
   readonly #transcript: Transcript;
   readonly #retry: RetryCountdown;
   readonly #heard = new HeardText();
+  readonly #page = new PageWatcher();
   #current: WidgetState = 'idle';
   #failure: { code: ErrorCode; text: string } | undefined;
   #noticeText = '';
@@ -265,6 +267,7 @@ export class SessionController implements ReactiveController {
   #release(): void {
     this.#generation++;
     this.#retry.cancel();
+    this.#page.stop();
     this.#connection.close();
     this.#audio.close();
     this.#ready = false;
@@ -289,6 +292,7 @@ export class SessionController implements ReactiveController {
         this.#ready = true;
         this.#queueWait = 0;
         this.#setState('listening');
+        if (message.extensions?.includes('page')) this.#page.start((page) => this.#connection.send(page));
         for (const text of this.#pendingText.splice(0)) this.#connection.send({ type: 'text', text });
         break;
       case 'speech_started':
