@@ -106,6 +106,8 @@ export async function startTestServer() {
       send(record, {
         type: 'ready', session_id: record.id, protocol: 1, sample_rate: 24000,
         turn_detection: site.startsWith('ptt') ? 'manual' : 'server_vad', max_session_s: 600, engine: 'offline',
+        // Sites named page…: a gateway whose site has page_context on (extension `page`).
+        ...(site.startsWith('page') ? { extensions: ['page'] } : {}),
       });
     };
     if (site.startsWith('queued')) {
