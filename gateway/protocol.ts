@@ -57,7 +57,7 @@ export type ResponseStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed'
  * Protocol extensions a gateway may list in `ready.extensions`: each names a group of messages
  * beyond v1 (docs/PROTOCOL.md, "Extensions announced in ready").
  */
-export const GATEWAY_EXTENSIONS = ['renewal', 'resume', 'feedback', 'page_tools'] as const;
+export const GATEWAY_EXTENSIONS = ['renewal', 'resume', 'feedback', 'page_tools', 'page'] as const;
 export type GatewayExtension = (typeof GATEWAY_EXTENSIONS)[number];
 /** Engine kinds as announced in `ready.engine`. */
 export type EngineKind = 'azure-openai' | 'openai' | 'offline' | 'azure-voice-live'; // azure-voice-live: extension (Voice Live upstream)
@@ -96,8 +96,21 @@ export interface PageToolResultMessage {
   /** When not `ok`: why the page refused or failed, 1–500 characters. */
   error?: string;
 }
+// Extension `page` (docs/PROTOCOL.md): the page the visitor is reading, sent when `ready.extensions`
+// lists it, and again when it changes.
+/** Bounds of a `page` message's fields, in characters. */
+export const PAGE_LIMITS = { url: 2048, title: 300, section: 300 } as const;
+export interface PageMessage {
+  type: 'page';
+  /** The page's absolute URL (with the section's `#anchor` where there is one). */
+  url: string;
+  title?: string;
+  /** The heading of the section in view. */
+  section?: string;
+}
+
 /** A JSON text frame from the browser. Binary frames are microphone audio. */
-export type ClientMessage = TextMessage | InterruptMessage | CommitMessage | FeedbackMessage | PageToolResultMessage;
+export type ClientMessage = TextMessage | InterruptMessage | CommitMessage | FeedbackMessage | PageToolResultMessage | PageMessage;
 export type ClientMessageType = ClientMessage['type'];
 
 // ---------------------------------------------------------------- gateway → browser
@@ -264,6 +277,8 @@ export function parseClientMessage(frame: string): ParseResult {
       return parseFeedback(value);
     case 'page_tool_result':
       return parsePageToolResult(value);
+    case 'page':
+      return parsePage(value);
     default:
       return bad(`unknown message type "${type.slice(0, 64)}"`);
   }
@@ -288,6 +303,18 @@ function parsePageToolResult(value: Record<string, unknown>): ParseResult {
   if (ok !== false) return bad('page_tool_result: "ok" must be a boolean');
   if (typeof error !== 'string' || error.length < 1 || error.length > 500) return bad('page_tool_result: "error" must be 1–500 characters');
   return { ok: true, message: { type: 'page_tool_result', call_id: callId, ok, error } };
+}
+
+/** Extension `page`: string fields within {@link PAGE_LIMITS}; whether the URL belongs to the site is the session's check. */
+function parsePage(value: Record<string, unknown>): ParseResult {
+  const fields: Record<string, string> = {};
+  for (const [name, max] of Object.entries(PAGE_LIMITS)) {
+    const field = value[name];
+    if (field === undefined && name !== 'url') continue;
+    if (typeof field !== 'string' || [...field].length > max) return bad(`page: "${name}" must be a string of at most ${max} characters`);
+    fields[name] = field;
+  }
+  return { ok: true, message: { type: 'page', url: fields.url!, ...(fields.title !== undefined ? { title: fields.title } : {}), ...(fields.section !== undefined ? { section: fields.section } : {}) } };
 }
 
 /**

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 import { audioSchema } from './audio-schema.js';
 import { consentSchema } from './consent-schema.js';
+import { pageContextSchema } from './page-context-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
 import { continuitySchema } from './continuity-schema.js';
 import { insightsSchema } from './insights-schema.js';
@@ -236,6 +237,7 @@ export const siteSchema = z.strictObject({
   audio: audioSchema.describe('extension: microphone framing towards the voice service (docs/CONFIG.md)'),
   insights: insightsSchema.optional().describe('extension: keep questions, searches, citations, feedback and cost per turn (docs/PRIVACY.md); off when absent'),
   consent: consentSchema,
+  page_context: pageContextSchema,
 });
 
 export const configSchema = z.strictObject({

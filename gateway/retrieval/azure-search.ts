@@ -9,7 +9,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { AzureSearchConfig } from '../config/schema.js';
 import { raceAbort, throwIfAborted, timeoutSignal } from './abort.js';
 import { MAX_QUERY_CHARS, safeIds } from './ids.js';
-import type { Passage, Retriever, SearchOptions } from './types.js';
+import type { PageBoost, Passage, Retriever, SearchOptions } from './types.js';
 
 type Doc = Record<string, unknown>;
 
@@ -94,6 +94,7 @@ export async function createAzureSearchRetriever(config: AzureSearchConfig, deps
               },
             }
           : {}),
+        ...(options.page?.scoring ? pageScoring(options.page) : {}),
       } as AzureSearchOptions<Doc>;
       return run(text, searchOptions, top, options.signal);
     },
@@ -114,4 +115,19 @@ export async function createAzureSearchRetriever(config: AzureSearchConfig, deps
       // The client holds no sockets or timers between calls.
     },
   };
+}
+
+/**
+ * `page_context: boost` on Azure AI Search: the site's scoring profile, its tag parameter set to the
+ * page (URL and path, each without and with the section anchor, and the section heading). A value with a
+ * comma is single-quoted, as the service's `name-value1,value2` syntax asks.
+ */
+export function pageScoring(page: PageBoost): { scoringProfile: string; scoringParameters: string[] } {
+  const url = new URL(page.url);
+  const whole = url.href;
+  const section = url.hash ? `${url.pathname}${url.hash}` : '';
+  url.hash = '';
+  const tags = [...new Set([url.href, url.pathname, whole, section, page.section ?? ''].filter(Boolean))];
+  const quoted = tags.map((tag) => (tag.includes(',') || tag.includes("'") ? `'${tag.replaceAll("'", "''")}'` : tag));
+  return { scoringProfile: page.scoring!.profile, scoringParameters: [`${page.scoring!.parameter}-${quoted.join(',')}`] };
 }

@@ -21,6 +21,18 @@ export interface SearchOptions {
   top?: number;
   /** Aborted when the site's `timeout_ms` passes or the session ends. */
   signal?: AbortSignal;
+  /** (`page_context: boost`) The visitor's page: its passages, and its section's most, rank higher. */
+  page?: PageBoost;
+}
+
+/** The page a search favours (page-boost.ts; docs/RETRIEVAL.md, "Page boost"). */
+export interface PageBoost {
+  /** Absolute URL of the page, with the section's `#anchor` where known. */
+  url: string;
+  /** Heading of the section in view. */
+  section?: string;
+  /** Azure AI Search: the scoring profile and its tag parameter that carry the boost. */
+  scoring?: { profile: string; parameter: string };
 }
 
 export interface Retriever {

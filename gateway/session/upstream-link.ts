@@ -4,6 +4,7 @@
  * A renewal opens a second one and links it in place of the first.
  */
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
+import type { Retriever } from '../retrieval/types.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
 import { webBase64 } from '../realtime/base64.js';
 import { combineSiteTools, createSiteTools } from '../tools/site-tools.js';
@@ -52,6 +53,8 @@ export async function openUpstream(
 export interface LinkHandlers {
   sendToBrowser: SendToBrowser;
   sendAudio(pcm: Uint8Array): void;
+  /** What the tool loop searches: the site's retriever, boosted towards the visitor's page (`page_context`). */
+  retriever: Retriever;
   /** The page tools of this visitor session, when its widget runs them. */
   pageTools?: PageTools;
   /** The insight recorder's view of each search and each response's cost (sites with `insights`). */
@@ -75,7 +78,7 @@ export function linkUpstream(ctx: SessionContext, connection: RealtimeConnection
   const sendUpstream = (event: Record<string, unknown>) => connection.send(event);
   const turns = createTurns(connection.dialect, sendUpstream);
   const tools = createToolLoop({
-    retriever: ctx.retriever,
+    retriever: handlers.retriever,
     retrieval: site.retrieval,
     sendUpstream,
     sendToBrowser: handlers.sendToBrowser,

@@ -24,6 +24,7 @@ import { hasPageTools } from '../tools/declaration.js';
 import { createSessionExtensions } from './extensions.js';
 import { createPageTools, type PageTools } from './page-tools.js';
 import { createTurnRecorder } from './turn-recorder.js';
+import { createPageContext } from './page-context.js';
 import type { FetchPort } from '../tools/types.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
 import type { BrowserSocket } from './types.js';
@@ -128,6 +129,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
   // Only for sites with `insights` on (docs/PRIVACY.md): nothing is collected otherwise.
   const recordTurn = site.insights ? ctx.observer?.turnRecorded : undefined;
   const recorder = recordTurn && createTurnRecorder(ctx.sessionId, () => clock.now(), (turn) => recordTurn(ctx.siteId, turn));
+  const page = createPageContext(site, { sendUpstream: (event) => upstream?.send(event), clock, logger });
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -161,6 +163,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     renewal.close();
     pauseState.resumed();
     recorder?.end();
+    page.close();
     tools?.close();
     upstream?.close();
     lease?.release();
@@ -217,6 +220,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     const extensions = GATEWAY_EXTENSIONS.filter((name) => {
       if (name === 'resume') return continuity.resume_grace_seconds > 0 && ctx.issueResumeToken !== undefined;
       if (name === 'renewal') return continuity.renew;
+      if (name === 'page') return page.enabled;
       return sessionExtensions.names.includes(name);
     });
     const resumeToken = extensions.includes('resume') ? ctx.issueResumeToken?.() : undefined;
@@ -282,6 +286,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     upstream = connection;
     const link = linkUpstream(ctx, connection, {
       sendToBrowser: send,
+      retriever: page.retriever(ctx.retriever),
       pageTools,
       onSearch: recorder && ((query, passages, failed) => recorder.searched(query, passages, failed)),
       onCost: recorder && ((cost) => recorder.cost(cost)),
@@ -321,6 +326,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     for (const event of heard.replayEvents(next.connection.dialect.name)) next.connection.send(event);
     tools?.close();
     attach(next.connection, next.held);
+    page.retell();
     previous.close();
     ctx.observer?.sessionRenewed?.(ctx.siteId, reason);
     logger.info({ reason, replayed_turns: heard.turns().length }, 'upstream session renewed');
@@ -399,6 +405,8 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
         earlyTexts.push(message.text);
         return;
       }
+      // The page is not activity: a scrolling visitor does not keep an idle session open.
+      if (message.type === 'page') return void page.update(message);
       lastActivity = clock.now();
       // Held microphone audio precedes whatever the visitor does next.
       mic.flush();

@@ -85,6 +85,13 @@ describe('heard-only cut', () => {
     expect(heard.cut(10_000)!.whole).toBe(true);
   });
 
+  it('leaves a written answer (no audio at all) whole', () => {
+    const heard = new HeardText();
+    heard.start();
+    heard.text('item_3', 'Typed answers are read, not heard.');
+    expect(heard.cut(0)).toBeUndefined();
+  });
+
   it('interpolates between anchors and never goes past the text received', () => {
     const item = { itemId: 'i', text: 'one two three four', points: [{ ms: 0, chars: 0 }, { ms: 1000, chars: 8 }] };
     expect(charAtMs(item, 500, 1000)).toBe(4);

@@ -13,6 +13,7 @@ import { Transcript } from './transcript.js';
 import { HeardText } from './heard.js';
 import { runPageTool } from '../page-tools.js';
 import { AnswerFeedback } from '../feedback.js';
+import { PageWatcher } from '../page/page-watcher.js';
 
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
 /** A socket that dropped without a close frame (lost network): the session may be resumed (extension `resume`). */
@@ -47,6 +48,7 @@ export class SessionController implements ReactiveController {
   readonly #heard = new HeardText();
   /** Thumbs up or down on each answer (extension `feedback`). */
   readonly feedback: AnswerFeedback;
+  readonly #page = new PageWatcher();
   #current: WidgetState = 'idle';
   #failure: { code: ErrorCode; text: string } | undefined;
   #noticeText = '';
@@ -296,6 +298,7 @@ export class SessionController implements ReactiveController {
     this.#retry.cancel();
     this.#resume.cancel();
     this.#resumeToken = undefined;
+    this.#page.stop();
     this.#connection.close();
     this.#audio.close();
     this.#ready = false;
@@ -324,6 +327,7 @@ export class SessionController implements ReactiveController {
         this.feedback.reset(message.extensions?.includes('feedback') ?? false);
         this.#queueWait = 0;
         this.#setState('listening');
+        if (message.extensions?.includes('page')) this.#page.start((page) => this.#connection.send(page));
         for (const text of this.#pendingText.splice(0)) this.#connection.send({ type: 'text', text });
         break;
       case 'renewing':

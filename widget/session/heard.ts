@@ -82,8 +82,10 @@ export class HeardText {
     this.#receivedMs += bytes / 48;
   }
 
-  /** The item being spoken at `playedMs` and its text up to the word then spoken; undefined if none. */
+  /** The item being spoken at `playedMs` and its text up to the word then spoken; undefined if none, or if the answer was only written. */
   cut(playedMs: number): { itemId: string; text: string; whole: boolean } | undefined {
+    // A text-only answer was read, not heard: its text stays whole.
+    if (this.#receivedMs === 0) return undefined;
     // Items of one answer play one after another; the spoken one is the last that had begun.
     const item = this.#items.filter((i) => (i.points[0]?.ms ?? 0) <= playedMs).at(-1) ?? this.#items[0];
     if (!item) return undefined;

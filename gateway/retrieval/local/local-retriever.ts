@@ -11,6 +11,7 @@ import type { BuildDeps, BuildStats, BuiltIndex } from './build.js';
 import { kindFromName } from './document.js';
 import type { Chunk } from './document.js';
 import { createHybridSearch } from './hybrid.js';
+import { BOOST_DEPTH, boostByPage } from '../page-boost.js';
 import { normalizePath } from './page-url.js';
 
 /** Dependencies of the local retriever. */
@@ -98,7 +99,9 @@ export async function createLocalRetriever(config: LocalIndexConfig, deps: Local
       const top = Math.max(1, Math.min(options.top ?? config.top, 50));
       const { index, vectors } = current;
       const text = query.slice(0, MAX_QUERY_CHARS);
-      return hybrid ? hybrid(index, vectors, text, top, options.signal) : index.search(text, top);
+      const depth = options.page ? Math.min(50, top * BOOST_DEPTH) : top;
+      const found = hybrid ? await hybrid(index, vectors, text, depth, options.signal) : index.search(text, depth);
+      return options.page ? boostByPage(found, options.page, top) : found;
     },
     async resolve(ids: readonly string[], options: { signal?: AbortSignal } = {}): Promise<Passage[]> {
       throwIfAborted(options.signal);

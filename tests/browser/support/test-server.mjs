@@ -127,6 +127,8 @@ export async function startTestServer() {
         turn_detection: site.startsWith('ptt') ? 'manual' : 'server_vad', max_session_s: 600, engine: 'offline',
         // Sites named `rate…` announce the extensions, as a gateway of this version does.
         ...(site.startsWith('rate') ? { extensions: ['feedback', 'page_tools'] } : {}),
+        // Sites named page…: a gateway whose site has page_context on (extension `page`).
+        ...(site.startsWith('page') ? { extensions: ['page'] } : {}),
       });
     };
     if (site.startsWith('queued')) {

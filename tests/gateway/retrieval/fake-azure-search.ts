@@ -84,7 +84,7 @@ export async function startFakeSearch(
           return reply(service.failStatus, { error: { code: 'ServiceUnavailable', message: 'fake outage' } });
         }
         try {
-          reply(200, { value: searchDocs(service.docs, body, keyField) });
+          reply(200, { value: searchDocs(service.docs, body, keyField, service.definition) });
         } catch (error) {
           reply(400, { error: { code: 'InvalidRequestParameter', message: String(error) } });
         }
@@ -106,7 +106,8 @@ export async function startFakeSearch(
 }
 
 /** Term-count scoring over every string field, the `search.in` filter, `select` and `top`. */
-function searchDocs(docs: FakeDoc[], body: Record<string, unknown>, keyField: string): FakeDoc[] {
+function searchDocs(docs: FakeDoc[], body: Record<string, unknown>, keyField: string, definition?: Record<string, unknown>): FakeDoc[] {
+  const boost = tagBoost(body, definition);
   const text = String(body.search ?? '*');
   const filter = typeof body.filter === 'string' ? body.filter : undefined;
   let allowed: Set<string> | undefined;
@@ -122,7 +123,7 @@ function searchDocs(docs: FakeDoc[], body: Record<string, unknown>, keyField: st
       const haystack = Object.values(doc).filter((v) => typeof v === 'string').join(' ').toLowerCase();
       const words = haystack.match(/[\p{L}\p{N}]+/gu) ?? [];
       const score = text === '*' ? 1 : terms.reduce((sum, term) => sum + words.filter((w) => w.startsWith(term)).length, 0);
-      return { doc, score };
+      return { doc, score: score * boost(doc) };
     })
     .filter((entry) => entry.score > 0)
     .sort((a, b) => b.score - a.score);
@@ -133,6 +134,34 @@ function searchDocs(docs: FakeDoc[], body: Record<string, unknown>, keyField: st
     const picked = select ? Object.fromEntries(select.filter((k) => k in doc).map((k) => [k, doc[k]])) : doc;
     return { '@search.score': score, ...picked };
   });
+}
+
+/**
+ * `scoringProfile` with tag functions, as the service applies them: a document whose field holds
+ * one of the `scoringParameters` tags (`name-v1,'v,2'`) gets the function's boost. An unknown
+ * profile is a 400, as on the service.
+ */
+function tagBoost(body: Record<string, unknown>, definition?: Record<string, unknown>): (doc: FakeDoc) => number {
+  if (typeof body.scoringProfile !== 'string') return () => 1;
+  const profiles = (definition?.scoringProfiles ?? []) as { name: string; functions?: Record<string, unknown>[] }[];
+  const profile = profiles.find((p) => p.name === body.scoringProfile);
+  if (!profile) throw new Error(`unknown scoring profile ${body.scoringProfile}`);
+  const parameters = Array.isArray(body.scoringParameters) ? (body.scoringParameters as string[]) : [];
+  const tagsOf = (name: string) => {
+    const raw = parameters.find((p) => p.startsWith(`${name}-`))?.slice(name.length + 1) ?? '';
+    return new Set([...raw.matchAll(/'((?:[^']|'')*)'|([^,]+)/g)].map((m) => (m[1] !== undefined ? m[1].replaceAll("''", "'") : m[2]!)));
+  };
+  const tags = (profile.functions ?? []).filter((f) => f.type === 'tag').map((f) => ({
+    field: String(f.fieldName),
+    boost: Number(f.boost),
+    values: tagsOf(String((f.tag as { tagsParameter: string }).tagsParameter)),
+  }));
+  return (doc) =>
+    tags.reduce((factor, tag) => {
+      const value = doc[tag.field];
+      const held = Array.isArray(value) ? value : [value];
+      return held.some((v) => tag.values.has(String(v))) ? factor * tag.boost : factor;
+    }, 1);
 }
 
 /** Applies an index batch (`upload`, `merge`, `mergeOrUpload`, `delete`) in place; one result per action. */
