@@ -7,7 +7,7 @@ import type { Clock, ClockTimer } from '../clock.js';
 import type { EngineConfig, ServerConfig, SiteConfig } from '../config/schema.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { Admission, Lease } from '../limits/types.js';
-import { CLOSE_CODE, checkAudioFrame, GATEWAY_EXTENSIONS, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ReadyMessage, type ServerMessage } from '../protocol.js';
+import { CLOSE_CODE, checkAudioFrame, parseClientMessage, SAMPLE_RATE, type GatewayExtension, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection } from '../realtime/client.js';
 import { webBase64 } from '../realtime/base64.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
@@ -32,6 +32,7 @@ import { settleUpstreamError } from './upstream-errors.js';
 import { createHeardConversation } from './renewal-log.js';
 import { createRenewal, type RenewalReason } from './renewal.js';
 import { createPauseState } from './resume.js';
+import { readyMessage, resumeOffered } from './ready-message.js';
 import { linkUpstream, openUpstream, type HeldEvents } from './upstream-link.js';
 
 export interface SessionContext {
@@ -215,27 +216,8 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     turns!.userText(text);
   };
 
-  const readyMessage = (): ReadyMessage => {
-    const continuity = site.continuity;
-    const extensions = GATEWAY_EXTENSIONS.filter((name) => {
-      if (name === 'resume') return continuity.resume_grace_seconds > 0 && ctx.issueResumeToken !== undefined;
-      if (name === 'renewal') return continuity.renew;
-      if (name === 'page') return page.enabled;
-      return sessionExtensions.names.includes(name);
-    });
-    const resumeToken = extensions.includes('resume') ? ctx.issueResumeToken?.() : undefined;
-    return {
-      type: 'ready',
-      session_id: ctx.sessionId,
-      protocol: PROTOCOL_VERSION,
-      sample_rate: SAMPLE_RATE,
-      turn_detection: manual ? 'manual' : 'server_vad',
-      max_session_s: site.limits.max_session_seconds,
-      engine: ctx.engine.kind,
-      extensions,
-      ...(resumeToken ? { resume_token: resumeToken } : {}),
-    };
-  };
+  // The extensions besides `renewal` and `resume` that this session accepts.
+  const sessionOwnExtensions = (): GatewayExtension[] => (page.enabled ? [...sessionExtensions.names, 'page'] : sessionExtensions.names);
 
   const becomeReady = (connection: RealtimeConnection) => {
     state = 'ready';
@@ -247,7 +229,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     );
     scheduleIdle();
     if (site.greeting) turns!.requestResponse([responseCreateEvent(greetingInstructions(site.greeting))]);
-    send(readyMessage());
+    send(readyMessage(ctx, sessionOwnExtensions()));
     logger.info({ engine: ctx.engineId, dialect: connection.dialect.name }, 'session ready');
     for (const text of earlyTexts.splice(0)) userText(text);
   };
@@ -446,7 +428,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
       end();
     },
     handleBrowserDrop() {
-      if (state === 'ready' && site.continuity.resume_grace_seconds > 0 && ctx.issueResumeToken) pause();
+      if (state === 'ready' && resumeOffered(ctx)) pause();
       else this.handleBrowserClose();
     },
     resume(socket) {
@@ -462,7 +444,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
       browserOpen = true;
       lastActivity = clock.now();
       logger.info({}, 'browser resumed the session');
-      send({ ...readyMessage(), resumed: true });
+      send({ ...readyMessage(ctx, sessionOwnExtensions()), resumed: true });
       if (renewal.active) send({ type: 'renewing' });
       return true;
     },

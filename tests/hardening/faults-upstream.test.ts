@@ -112,7 +112,8 @@ describe('upstream faults', () => {
   });
 
   it('ends the session with upstream_error within 1 s on a session-level upstream error, and shrugs off an error tied to one client event', async () => {
-    gw = await startHarness();
+    // Without renewal (continuity.renew: false), the service's session_expired ends the session too.
+    gw = await startHarness({ site: { continuity: { renew: false } } });
     const a = await session(gw);
     const b = await session(gw);
     // Tied to a client event (benign): the session goes on.

@@ -1,6 +1,7 @@
 /** Decides what a response does: call `search`, report grounding, answer, or say it cannot understand. */
 import { composeAnswer, fixedMessage } from './answer.js';
 import type { Conversation, Item } from './conversation.js';
+import { searchQueryFor } from './follow-up.js';
 import { resample } from './resample.js';
 import type { ResponseStep } from './response-run.js';
 import type { FunctionTool, RealtimeSession } from './session-config.js';
@@ -92,7 +93,7 @@ export async function planResponse(input: PlanInput): Promise<ResponseStep[]> {
   }
   if (last.type !== 'message' || last.role !== 'user') return [];
   const part = last.content[0];
-  if (part?.type === 'input_text') return askSearch(part.text, input);
+  if (part?.type === 'input_text') return askSearch(searchQueryFor(part.text, input.conversation.items), input);
   if (part?.type !== 'input_audio') return [];
   let transcript = part.transcript ?? undefined;
   const audio = input.userAudio(last.id);
@@ -103,6 +104,6 @@ export async function planResponse(input: PlanInput): Promise<ResponseStep[]> {
       input.onTranscript?.(last.id, transcript);
     }
   }
-  if (transcript) return askSearch(transcript, input);
+  if (transcript) return askSearch(searchQueryFor(transcript, input.conversation.items), input);
   return [messageStep(fixedMessage('cantUnderstand', sessionLang(input.session)))];
 }
