@@ -37,6 +37,8 @@ Commands:
                                        --push fills an azure-search site's index from its ingest sources
   schema                               print the JSON Schema of the configuration file
   doctor  [--config FILE] [--site ID]  check the real services of each site (one connection per engine)
+  insights --site ID [--since 7d] [--format md|csv|json] | --delete-session ID | --delete-visitor SUB
+                                       what visitors asked that the documents did not answer (voice-rag insights --help)
 
 Options:
   -c, --config FILE   configuration file (default: ${DEFAULT_CONFIG_PATH})
@@ -53,6 +55,7 @@ const COMMANDS: readonly Command[] = ['serve', 'check', 'index', 'schema', 'doct
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   if (argv[0] === 'init') return (await import('./init.js')).initCommand(argv.slice(1), io);
+  if (argv[0] === 'insights') return reportConfigError(io, async () => (await import('./insights.js')).insightsCommand(argv.slice(1), io));
   let parsed;
   try {
     parsed = parseArgs({

@@ -9,7 +9,10 @@
 import { z } from 'zod';
 import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 import { audioSchema } from './audio-schema.js';
+import { consentSchema } from './consent-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
+import { continuitySchema } from './continuity-schema.js';
+import { insightsSchema } from './insights-schema.js';
 import { httpUrl, nonNegative, optionalSecret, originSchema, positiveInt } from './schema-parts.js';
 
 export * from './retrieval-schema.js';
@@ -222,10 +225,13 @@ export const siteSchema = z.strictObject({
   auth: authSchema,
   limits: siteLimitsSchema,
   retrieval: retrievalSchema,
+  continuity: continuitySchema.describe('extension: upstream session renewal and resume after a dropped socket (docs/CONFIG.md)'),
   max_output_tokens: positiveInt().max(4096).optional().describe('extension: cap on each response (cost control)'),
   ...sessionSettings,
   tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),
   audio: audioSchema.describe('extension: microphone framing towards the voice service (docs/CONFIG.md)'),
+  insights: insightsSchema.optional().describe('extension: keep questions, searches, citations, feedback and cost per turn (docs/PRIVACY.md); off when absent'),
+  consent: consentSchema,
 });
 
 export const configSchema = z.strictObject({

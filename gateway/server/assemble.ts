@@ -24,6 +24,7 @@ import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
 import { createTokenTally, toLimiterReadings, toStatusSnapshot } from '../status/from-limits.js';
 import { createStatusHistory, type StatusHistory } from '../status/history.js';
+import { createInsightSites } from '../node/insights-sites.js';
 import type { ClusterReadings, LocalReadings } from '../node/cluster-readings.js';
 import { addOperatorRoutes } from './operator-routes.js';
 import { createGateway, type Gateway } from './gateway.js';
@@ -90,8 +91,11 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     recordUsage: (siteId, engineId, usage, costUsd) => limits.recordUsage(siteId, engineId, usage, costUsd),
     upstreamThrottled: (engineId, retryAfterMs) => limits.upstreamThrottled(engineId, retryAfterMs),
   };
+  // Off unless a site sets `insights` (docs/PRIVACY.md); the hooks drop turns of every other site.
+  const insights = await createInsightSites(holder, { logger, clock });
   const observer: SessionObserver = {
     ...metrics,
+    turnRecorded: insights.sink.turnRecorded,
     usage(site, engine, usage, costUsd) {
       metrics.usage(site, engine, usage, costUsd);
       tally.add(site, usage, clock.now());
@@ -100,6 +104,15 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
       metrics.toolCall(site, tool, seconds, ok);
       tally.toolCall(site, ok, clock.now());
     },
+    feedback(site, feedback) {
+      metrics.feedback(site, feedback);
+      tally.feedback(site, feedback.rating, clock.now());
+    },
+  };
+  const countFeedback = observer.feedback;
+  observer.feedback = (site, feedback) => {
+    countFeedback?.call(observer, site, feedback);
+    insights.sink.feedback(site, feedback);
   };
 
   // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.
@@ -126,7 +139,13 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     observer,
     toolFetch: (url, init) => fetch(url, init),
     routes: (app: Hono) =>
-      addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token, ...(cluster ? { metricsText: cluster.metricsText } : {}) }),
+      addOperatorRoutes(app, {
+        metrics,
+        history,
+        statusToken: () => config().server.status_token,
+        insights: (days) => insights.reports(days),
+        ...(cluster ? { metricsText: cluster.metricsText } : {}),
+      }),
   });
 
   return {
@@ -141,6 +160,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
       await retrievers.close();
       await limits.close?.();
       await offline.close();
+      await insights.close();
     },
   };
 }

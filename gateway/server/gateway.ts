@@ -8,6 +8,7 @@ import { serve as serveHono } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
+import { addWidgetSettingsRoute } from './widget-settings.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
@@ -111,7 +112,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ready: async () => !draining && (deps.ready ? await deps.ready() : true),
     widgetDir: deps.widgetDir,
     demoDir: deps.demoDir,
-    routes: deps.routes,
+    routes: (routes) => {
+      addWidgetSettingsRoute(routes, deps.getConfig);
+      deps.routes?.(routes);
+    },
   });
   const servers: Server[] = [];
 

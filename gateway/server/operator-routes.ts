@@ -9,12 +9,18 @@ import type { Hono } from 'hono';
 import type { GatewayMetrics } from './metrics.js';
 import type { StatusHistory } from '../status/history.js';
 import { renderStatusPage, STATUS_PAGE_CSP } from '../status/page.js';
+import type { InsightReport } from '../insights/report.js';
+
+/** Days of insights the operator page shows. */
+export const STATUS_INSIGHT_DAYS = 7;
 
 export interface OperatorRouteDeps {
   metrics: GatewayMetrics;
   history: StatusHistory;
   /** The bearer token of /status, read per request so a config reload applies. */
   statusToken(): string | undefined;
+  /** The insight reports of sites with insights on, over the last days (absent: none shown). */
+  insights?(days: number): Promise<InsightReport[]>;
   /** Every worker's metrics, merged (a worker of `serve --workers`); default: this process's registry. */
   metricsText?(): Promise<string>;
 }
@@ -55,7 +61,9 @@ export function addOperatorRoutes(app: Hono, deps: OperatorRouteDeps): void {
       return c.text('unauthorized', 401, { 'www-authenticate': 'Basic realm="voice-rag status", charset="UTF-8"' });
     }
     if (deps.history.samples().length === 0) await deps.history.sample().catch(() => undefined);
-    return c.html(renderStatusPage(deps.history.samples()), 200, {
+    // A store that does not answer leaves the insights out, never the page.
+    const insights = (await deps.insights?.(STATUS_INSIGHT_DAYS).catch(() => undefined)) ?? [];
+    return c.html(renderStatusPage(deps.history.samples(), insights), 200, {
       'content-security-policy': STATUS_PAGE_CSP,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',

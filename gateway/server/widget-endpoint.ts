@@ -18,6 +18,11 @@ import type { SessionObserver } from '../session/observer.js';
 import type { FetchPort } from '../tools/types.js';
 import { createVisitorSession, type VisitorSession } from '../session/visitor-session.js';
 import type { BrowserSocket } from '../session/types.js';
+import { createResumeTokens } from '../session/resume-tokens.js';
+import { refuseResume } from './resume-refusal.js';
+
+/** Close code of a socket that dropped without a close frame. */
+const ABNORMAL_CLOSURE = 1006;
 
 export interface EndpointDeps {
   getConfig(): GatewayConfig;
@@ -52,6 +57,7 @@ const newSessionId = () => `vr_${globalThis.crypto.randomUUID().replace(/-/g, ''
 /** Creates the widget endpoint and its session registry. */
 export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
   const sessions = new Set<VisitorSession>();
+  const resumeTokens = createResumeTokens<VisitorSession>();
   let accepting = true;
   const onEmpty: Array<() => void> = [];
 
@@ -75,8 +81,37 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
     }
     const engineId = site.engine;
     const token = request.url.searchParams.get('token') ?? undefined;
+    const origin = request.origin;
+    // Extension `resume`: the socket continues the token's session, or is told it is gone.
+    const handlersOf = (session: VisitorSession, socket: BrowserSocket): BrowserHandlers => {
+      // A bug in a frame handler ends that one session as `internal`, never the process.
+      const guarded =
+        <T>(handle: (frame: T) => void) =>
+        (frame: T) => {
+          if (!session.owns(socket)) return;
+          try {
+            handle(frame);
+          } catch (error) {
+            session.end(toGatewayError(error));
+          }
+        };
+      return {
+        onText: guarded((frame: string) => session.handleText(frame)),
+        onBinary: guarded((frame: Uint8Array) => session.handleBinary(frame)),
+        onClose: guarded((code?: number) => (code === ABNORMAL_CLOSURE ? session.handleBrowserDrop() : session.handleBrowserClose())),
+      };
+    };
+    const resumeToken = request.url.searchParams.get('resume');
     return {
       open(socket: BrowserSocket): BrowserHandlers {
+        if (resumeToken !== null) {
+          const resumed = resumeTokens.take(resumeToken, siteId, origin);
+          const ok = resumed?.resume(socket) === true;
+          deps.observer?.sessionResumed?.(siteId, ok ? 'resumed' : 'refused');
+          if (ok) return handlersOf(resumed!, socket);
+          deps.logger.info({ site: siteId }, 'resume refused: token unknown, used, expired or for another site');
+          return refuseResume(socket);
+        }
         const sessionId = newSessionId();
         const logger = deps.logger.child({ session_id: sessionId, site: siteId });
         const session = createVisitorSession(
@@ -89,6 +124,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             server: config.server,
             token,
             textOnly: request.url.searchParams.get('mode') === 'text',
+            pageTools: request.url.searchParams.get('page_tools') === '1',
             remoteAddress: request.remoteAddress,
             forwardedFor: request.forwardedFor,
             admission: deps.admission,
@@ -109,7 +145,9 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             logger,
             observer: deps.observer,
             toolFetch: deps.toolFetch,
+            issueResumeToken: () => resumeTokens.issue({ session, siteId, origin }),
             onEnd: () => {
+              resumeTokens.revoke(session);
               sessions.delete(session);
               if (sessions.size === 0) for (const resolve of onEmpty.splice(0)) resolve();
             },
@@ -118,21 +156,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
         );
         sessions.add(session);
         void session.start();
-        // A bug in a frame handler ends that one session as `internal`, never the process.
-        const guarded =
-          <T>(handle: (frame: T) => void) =>
-          (frame: T) => {
-            try {
-              handle(frame);
-            } catch (error) {
-              session.end(toGatewayError(error));
-            }
-          };
-        return {
-          onText: guarded((frame: string) => session.handleText(frame)),
-          onBinary: guarded((frame: Uint8Array) => session.handleBinary(frame)),
-          onClose: () => session.handleBrowserClose(),
-        };
+        return handlersOf(session, socket);
       },
     };
   };
