@@ -6,6 +6,7 @@ import type { AudioStep } from './parts/audio.js';
 import type { BenchResults, Part } from './results.js';
 import { comparisonTable, ratio, variantTables } from './compare.js';
 import { recallTable, vectorLegTable } from './retrieval-tables.js';
+import { IDLE_SETTLE_MS } from './parts/idle-memory.js';
 
 const f = (value: number | undefined | null, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
@@ -39,7 +40,7 @@ function idleMemoryLines(results: BenchResults): string[] {
   if (results.idleMemory.status !== 'ok') return ['', `Idle RSS with one small site: ${unavailable(results.idleMemory)}`];
   const [own, base] = results.idleMemory.value;
   const text = results.idleMemory.value.map((figure) => `${figure.build} ${mb(figure.rssBytes)} MB`).join(', ');
-  return ['', `**Idle RSS with one small site** (each build started alone with the one-page site, 3 s idle): ${text}${own && base ? ` (${ratio(own.rssBytes, base.rssBytes)})` : ''}.`];
+  return ['', `**Idle RSS with one small site** (each build started alone with the one-page site, ${IDLE_SETTLE_MS / 1000} s idle): ${text}${own && base ? ` (${ratio(own.rssBytes, base.rssBytes)})` : ''}.`];
 }
 
 function gcLines(steps: readonly AudioStep[]): string[] {

@@ -15,7 +15,7 @@ import { ensureGatewayBuild, freePort, ROOT, startGateway, writeGatewayConfig, t
 import { describeMachine } from './machine.js';
 import { parseOptions, type BenchOptions } from './options.js';
 import { raisePriority } from './priority.js';
-import { measureIdleMemory } from './parts/idle-memory.js';
+import { IDLE_SETTLE_MS, measureIdleMemory } from './parts/idle-memory.js';
 import { measureIdle, runAudioStep, type AudioStep, type BuildUnderTest } from './parts/audio.js';
 import { buildBaseline, type BaselineBuild } from './baseline.js';
 import { startExtraGateway } from './extra-gateways.js';
@@ -173,8 +173,7 @@ async function main(): Promise<void> {
 
     upstream = await startBenchUpstream();
     const idleMemory = await attempt('idle memory', options.parts.has('audio') && build.ok, async () => {
-      // 15 s: long enough for the idle trim (gateway/node/idle-trim.ts) to have run; both builds wait alike.
-      const common = { dir: work, upstreamPort: (upstream as BenchUpstream).port, cpu: GATEWAY_CPU, settleMs: 15_000 };
+      const common = { dir: work, upstreamPort: (upstream as BenchUpstream).port, cpu: GATEWAY_CPU, settleMs: IDLE_SETTLE_MS };
       const figures = [await measureIdleMemory({ ...common, build: 'this build' })];
       if (baseline) figures.push(await measureIdleMemory({ ...common, build: 'baseline', cli: baseline.cli, cwd: baseline.dir }));
       return figures;

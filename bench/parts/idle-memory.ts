@@ -6,6 +6,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort, startGateway, writeGatewayConfig } from '../gateway-process.js';
 import { sampleProcess } from '../proc-stats.js';
 
+/** How long each build sits idle before its RSS is read (the idle trim, gateway/node/idle-trim.ts, waits 10 minutes: not in this figure). */
+export const IDLE_SETTLE_MS = 3000;
+
 /** RSS of one build, idle, with one small site. */
 export interface IdleMemory {
   build: string;

@@ -59,7 +59,7 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   logger.info({ port, sites: Object.keys(loaded.config.sites) }, 'voice-rag gateway listening');
   console.log(`voice-rag gateway listening on http://${shown}:${port}  (demo: http://${shown}:${port}/demo/)`);
-  // Memory that start-up and load left in V8's young generation goes back once no session is open.
+  // Memory that start-up and load left in V8's young generation goes back after 10 minutes without a session.
   const trim = startIdleTrim({ sessions: () => gateway.sessions });
   let stopping: Promise<void> | undefined;
   const stop = () =>

@@ -128,6 +128,7 @@ function modelWarnings(engine: GatewayConfig['engines'][string], now: number): A
 
 // The limiter falls back to UTC for a zone Intl rejects (limits/day.ts); say so before it runs.
 function isKnownZone(zone: string): boolean {
+  if (zone === 'UTC') return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

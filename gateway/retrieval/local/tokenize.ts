@@ -33,7 +33,8 @@ const JAPANESE_STOP = new Set(
   ).split(' '),
 );
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
+// Made on first use: its ICU data costs resident memory that text in spaced scripts never needs.
+let segmenter: Intl.Segmenter | undefined;
 
 /** Splits text into index terms; the same function tokenizes queries. */
 export function tokenize(text: string): string[] {
@@ -43,6 +44,7 @@ export function tokenize(text: string): string[] {
   for (const match of normalized.matchAll(WORD)) {
     const token = match[0];
     if (UNSPACED.test(token)) {
+      segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' });
       for (const segment of segmenter.segment(token)) {
         if (!segment.isWordLike) continue;
         if (UNSPACED.test(segment.segment)) addUnspaced(segment.segment, out);
