@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../../gateway/cli/main.js';
 import type { PageToolCallMessage } from '../../../gateway/protocol.js';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
 import type { ScriptedConnection } from '../../support/scripted-upstream.js';
@@ -156,5 +160,35 @@ describe('page tools in the configuration', () => {
         expect.stringMatching(/broken\.parameters\.type: must be "object"/),
       ]),
     );
+  });
+});
+
+describe('voice-rag check on page tools and consent', () => {
+  it('prints each problem by line and exits 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voice-rag-check-'));
+    try {
+      writeFileSync(join(dir, 'voice-rag.config.yaml'), `engines: { local: { kind: offline } }
+sites:
+  docs:
+    origins: [http://localhost:8787]
+    engine: local
+    retrieval: { kind: local, sources: [./docs/*.md] }
+    tools:
+      open_page: { kind: page }
+      report_grounding: { kind: page, description: mine }
+      highlight: { kind: page }
+    consent: { text: "", remember_days: -1 }
+`);
+      let stdout = '';
+      const code = await main(['check', '--config', join(dir, 'voice-rag.config.yaml')], { stdout: (t) => void (stdout += t), stderr: () => {}, env: {} });
+      expect(code).toBe(1);
+      expect(stdout).toMatch(/:9 +sites\.docs\.tools\.report_grounding +error: "report_grounding" is a built-in tool/);
+      expect(stdout).toMatch(/:10 +sites\.docs\.tools\.highlight(\.description)? +error: a page tool the page registers needs a description/);
+      expect(stdout).toMatch(/sites\.docs\.consent\.text +error/);
+      expect(stdout).toMatch(/sites\.docs\.consent\.remember_days +error/);
+      expect(stdout).not.toMatch(/open_page +error/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
