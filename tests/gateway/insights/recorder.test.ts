@@ -2,7 +2,14 @@
  * The per-turn recorder: through the gateway with the scripted upstream (a spoken question that
  * searches, cites and is metered), and on its own (turn boundaries, greeting cost, no question).
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { insightsSchema } from '../../../gateway/config/insights-schema.js';
+import { createInsightSink } from '../../../gateway/insights/sink.js';
+import { openSqliteInsightStore } from '../../../gateway/node/insights-sqlite.js';
+import { createLogger } from '../../../gateway/node/log.js';
 import type { RecordedTurn, SessionObserver } from '../../../gateway/session/observer.js';
 import { createTurnRecorder } from '../../../gateway/session/turn-recorder.js';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
@@ -19,15 +26,22 @@ const FRAME_20_MS = 960;
 const INSIGHTS = { insights: { store: './insights.sqlite' } };
 
 /** A spoken question with search and citations, then a typed "Thanks!" that starts the next turn. */
-async function playTurn(dialect: ScriptDialect, site: Record<string, unknown>) {
+async function playTurn(dialect: ScriptDialect, site: Record<string, unknown>, spoken?: string, sink?: SessionObserver) {
   const turns: RecordedTurn[] = [];
-  const observer: SessionObserver = { turnRecorded: (siteId, turn) => void turns.push({ ...turn, sessionId: `${siteId}/${turn.sessionId}` }) };
+  const observer: SessionObserver = {
+    turnRecorded: (siteId, turn) => {
+      turns.push({ ...turn, sessionId: `${siteId}/${turn.sessionId}` });
+      sink?.turnRecorded?.(siteId, turn);
+    },
+  };
   harness = await startHarness({ dialect, site, observer });
   const widget = await harness.connect();
   const ready = await widget.next('ready');
   const upstream = await harness.upstream.nextConnection();
   for (let i = 0; i < 6; i++) widget.sendAudio(FRAME_20_MS);
   const lines = loadTranscript(`voice-turn-with-search-${dialect}`);
+  if (spoken !== undefined)
+    for (const line of lines) if (line.event.type === 'conversation.item.input_audio_transcription.completed') line.event.transcript = spoken;
   await upstream.play(lines);
   widget.send({ type: 'text', text: 'Thanks!' });
   await upstream.waitFor('response.create');
@@ -53,6 +67,27 @@ describe.each(['ga', 'beta'] as const)('a recorded turn (%s)', (dialect) => {
     // Both responses' usage, priced for the Azure engine of the harness.
     expect(turn!.costUsd).toBeGreaterThan(0);
     expect(harness!.admission.usage.reduce((sum, u) => sum + u.costUsd, 0)).toBeCloseTo(turn!.costUsd, 10);
+  });
+
+  it('stores a spoken e-mail address redacted, in the SQLite file too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'voice-rag-spoken-'));
+    const file = join(dir, 'insights.sqlite');
+    const store = await openSqliteInsightStore(file, { saveDelayMs: 1 });
+    const config = insightsSchema.parse({ store: file });
+    const sink = createInsightSink({ siteInsights: () => ({ config, store }), now: () => Date.now(), logger: createLogger({ level: 'silent' }) });
+    try {
+      const spoken = 'My email is jane dot doe at example dot com, does Northwind Health Plus cover eye exams?';
+      const { turns } = await playTurn(dialect, INSIGHTS, spoken, sink);
+      expect(turns[0]!.question).toBe(spoken);
+      await expect.poll(async () => (await store.turns('docs', 0)).length).toBe(1);
+      const [stored] = await store.turns('docs', 0);
+      expect(stored!.question).toBe('My email is [email], does Northwind Health Plus cover eye exams?');
+      await store.close();
+      // The citations' URLs are the site's own (docs.example.com); the visitor's address is gone.
+      expect(readFileSync(file).toString('latin1')).not.toMatch(/jane|example dot com/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('records nothing for a site without insights', async () => {
