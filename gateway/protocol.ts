@@ -57,7 +57,7 @@ export type ResponseStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed'
  * Protocol extensions a gateway may list in `ready.extensions`: each names a group of messages
  * beyond v1 (docs/PROTOCOL.md, "Extensions announced in ready").
  */
-export const GATEWAY_EXTENSIONS = [] as const;
+export const GATEWAY_EXTENSIONS = ['webrtc'] as const;
 export type GatewayExtension = (typeof GATEWAY_EXTENSIONS)[number];
 /** Engine kinds as announced in `ready.engine`. */
 export type EngineKind = 'azure-openai' | 'openai' | 'offline';
@@ -154,8 +154,18 @@ export interface ErrorMessage {
   retry_after_ms?: number;
   fatal: boolean;
 }
+// Extension `webrtc` (docs/PROTOCOL.md, "The webrtc extension"): the socket becomes the call's control channel.
+/** The gateway admitted a `transport=webrtc` session and waits for the browser's SDP offer. */
+export interface WebrtcCallMessage {
+  type: 'webrtc_call';
+  /** POST the offer to `/v1/realtime/calls?site=SITE&ticket=TICKET` (single use). */
+  ticket: string;
+  /** The ticket expires this many milliseconds after this message. */
+  expires_ms: number;
+}
 /** A JSON text frame from the gateway. Binary frames are assistant audio. */
 export type ServerMessage =
+  | WebrtcCallMessage
   | QueuedMessage
   | ReadyMessage
   | SpeechStartedMessage

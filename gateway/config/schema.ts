@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
 import { httpUrl, nonNegative, optionalSecret, originSchema, positiveInt } from './schema-parts.js';
+import { transportSchema } from './transport-schema.js';
 
 export * from './retrieval-schema.js';
 export { originSchema } from './schema-parts.js';
@@ -223,6 +224,7 @@ export const siteSchema = z.strictObject({
   max_output_tokens: positiveInt().max(4096).optional().describe('extension: cap on each response (cost control)'),
   ...sessionSettings,
   tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),
+  transport: transportSchema,
 });
 
 export const configSchema = z.strictObject({

@@ -26,6 +26,7 @@ import { createTokenTally, toLimiterReadings, toStatusSnapshot } from '../status
 import { createStatusHistory, type StatusHistory } from '../status/history.js';
 import { addOperatorRoutes } from './operator-routes.js';
 import { createGateway, type Gateway } from './gateway.js';
+import { createWebrtcMetrics } from './webrtc-metrics.js';
 
 /** The package's root folder, where `dist/` lives, whether running from source or from dist. */
 export function packageRoot(): string {
@@ -120,6 +121,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
     toolFetch: (url, init) => fetch(url, init),
+    webrtc: { observer: createWebrtcMetrics(metrics.registry) },
     routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
   });
 

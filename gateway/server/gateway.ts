@@ -24,6 +24,9 @@ import type { SessionObserver } from '../session/observer.js';
 import type { FetchPort } from '../tools/types.js';
 import { acceptBrowserSockets } from './browser-sockets.js';
 import { createWidgetEndpoint } from './widget-endpoint.js';
+import { createOfferDesk } from '../webrtc/offer-desk.js';
+import type { WebrtcObserver } from '../webrtc/call.js';
+import { addWebrtcRoutes } from './webrtc-route.js';
 
 /** ws refuses browser frames above this with 1009; the session's own checks come first (24 000-byte audio). */
 export const MAX_BROWSER_FRAME = 64 * 1024;
@@ -49,6 +52,8 @@ export interface GatewayDeps {
   observer?: SessionObserver;
   /** The network port of site HTTP tools (default: the runtime's fetch). */
   toolFetch?: FetchPort;
+  /** The `webrtc` extension: call metrics, and per engine id a calls URL replacing the service's (tests). */
+  webrtc?: { observer?: WebrtcObserver; callsUrls?: Record<string, string>; fetch?: FetchPort };
 }
 
 export interface ListeningGateway {
@@ -86,6 +91,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   installBase64Codec(nodeBase64);
   const clock = deps.clock ?? systemClock;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_FRAME, perMessageDeflate: false });
+  const desk = createOfferDesk(clock);
+  let draining = false;
   const endpoint = createWidgetEndpoint({
     getConfig: deps.getConfig,
     admission: deps.admission,
@@ -97,8 +104,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     upstreamUrls: deps.upstreamUrls ?? {},
     observer: deps.observer,
     toolFetch: deps.toolFetch ?? ((url, init) => fetch(url, init)),
+    webrtc: { desk, fetch: deps.webrtc?.fetch ?? ((url, init) => fetch(url, init)), ...deps.webrtc },
   });
-  let draining = false;
   const app = createApp({
     configLoaded: () => {
       try {
@@ -111,7 +118,10 @@ export function createGateway(deps: GatewayDeps): Gateway {
     ready: async () => !draining && (deps.ready ? await deps.ready() : true),
     widgetDir: deps.widgetDir,
     demoDir: deps.demoDir,
-    routes: deps.routes,
+    routes: (routes) => {
+      addWebrtcRoutes(routes, { getConfig: deps.getConfig, desk, accepting: () => !draining });
+      deps.routes?.(routes);
+    },
   });
   const servers: Server[] = [];
 

@@ -18,6 +18,7 @@ import type { SessionObserver } from '../session/observer.js';
 import type { FetchPort } from '../tools/types.js';
 import { createVisitorSession, type VisitorSession } from '../session/visitor-session.js';
 import type { BrowserSocket } from '../session/types.js';
+import { wantsWebrtc, webrtcSessionParts, type WebrtcEndpointDeps } from './webrtc-session.js';
 
 export interface EndpointDeps {
   getConfig(): GatewayConfig;
@@ -31,6 +32,8 @@ export interface EndpointDeps {
   observer?: SessionObserver;
   /** The network port of site HTTP tools. */
   toolFetch?: FetchPort;
+  /** The `webrtc` extension (gateway/server/webrtc-session.ts); without it every session is a socket session. */
+  webrtc?: WebrtcEndpointDeps;
 }
 
 export interface SessionRegistry extends WidgetEndpoint {
@@ -75,6 +78,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
     }
     const engineId = site.engine;
     const token = request.url.searchParams.get('token') ?? undefined;
+    const webrtc = deps.webrtc && wantsWebrtc(request.url, site, engine) ? deps.webrtc : undefined;
     return {
       open(socket: BrowserSocket): BrowserHandlers {
         const sessionId = newSessionId();
@@ -109,6 +113,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             logger,
             observer: deps.observer,
             toolFetch: deps.toolFetch,
+            ...(webrtc && webrtcSessionParts(webrtc, { siteId, site, engineId, engine, socket, sidebandUrl: deps.upstreamUrls[engineId], ...deps, logger, onThrottled: (id, ms) => deps.admission.upstreamThrottled(id, ms), end: (error) => session.end(error) })),
             onEnd: () => {
               sessions.delete(session);
               if (sessions.size === 0) for (const resolve of onEmpty.splice(0)) resolve();

@@ -53,6 +53,8 @@ export interface SessionContext {
   observer?: SessionObserver;
   /** The network port of the site's HTTP tools; without it they answer as unknown tools. */
   toolFetch?: FetchPort;
+  /** WebRTC transport: the visitor's audio bypasses the gateway, so these upstream events count as activity. */
+  upstreamActivity?(event: UpstreamEvent): boolean;
 }
 
 const REFUSALS: readonly string[] = ['unauthorized', 'rate_limited', 'over_budget', 'upstream_unavailable'];
@@ -258,7 +260,8 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       await configureUpstream(connection, site, ctx.engine, clock, logger, (event) => early.push(event), abort.signal, { textOnly });
       if (ended()) return;
       ctx.observer?.upstreamConnect?.(ctx.engineId, (clock.now() - connectStarted) / 1000);
-      connection.onEvent(translate);
+      const activity = ctx.upstreamActivity;
+      connection.onEvent(activity ? (event) => (activity(event) && (lastActivity = clock.now()), translate(event)) : translate);
       becomeReady(connection);
       for (const event of early) translate(event);
     } catch (error) {
