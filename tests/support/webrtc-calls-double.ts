@@ -24,6 +24,8 @@ export class CallsDouble {
   delayMs = 0;
   /** Answer the next offers with this status instead of 201. */
   failWith: number | undefined;
+  /** Makes the SDP answer of a call (a real peer: tests/support/webrtc-peer.ts); default a stub. */
+  answerer: ((callId: string, offer: string) => Promise<string>) | undefined;
   private constructor(private readonly server: Server, readonly url: string) {}
 
   static async start(): Promise<CallsDouble> {
@@ -35,6 +37,7 @@ export class CallsDouble {
       if (double!.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, double!.delayMs));
       if (double!.failWith) return c.json({ error: { code: 'busy', message: 'refused by the double' } }, double!.failWith as 429);
       const callId = `rtc_test_${++counter}`;
+      const answer = double!.answerer ? await double!.answerer(callId, String(form.get('sdp'))) : 'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=answer\r\n';
       double!.created.push({
         callId,
         url: c.req.url,
@@ -42,7 +45,7 @@ export class CallsDouble {
         sdp: String(form.get('sdp')),
         session: JSON.parse(String(form.get('session'))) as Record<string, unknown>,
       });
-      return c.body('v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=answer\r\n', 201, { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${callId}` });
+      return c.body(answer, 201, { 'content-type': 'application/sdp', location: `/v1/realtime/calls/${callId}` });
     });
     app.post('/v1/realtime/calls/:id/hangup', (c) => {
       double!.hangups.push(c.req.param('id'));
