@@ -12,6 +12,8 @@ import { createLogger } from '../../gateway/node/log.js';
 import { createGateway, type Gateway } from '../../gateway/server/gateway.js';
 import { createUnlimitedAdmission } from '../../gateway/server/unlimited-admission.js';
 import type { Admission } from '../../gateway/limits/types.js';
+import { createAdmission, createMemoryStore } from '../../gateway/limits/index.js';
+import { systemClock } from '../../gateway/clock.js';
 import type { ViolationReason } from '../../gateway/webrtc/call-guard.js';
 
 export const OFFER_SDP = 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=offer\r\n';
@@ -34,18 +36,20 @@ export interface WebrtcHarness {
   close(): Promise<void>;
 }
 
-export async function startWebrtcHarness(options: HarnessOptions & { admission?: Admission } = {}): Promise<WebrtcHarness> {
+export async function startWebrtcHarness(options: HarnessOptions & { admission?: Admission; realLimits?: boolean } = {}): Promise<WebrtcHarness> {
   const calls = await CallsDouble.start();
   const upstream = await ScriptedUpstream.start({ dialect: 'ga' });
   const config = testConfig({ ...options, site: { transport: 'webrtc', ...options.site } });
   const logs = createLogCapture();
   const logger = createLogger({ level: 'debug', destination: logs });
   const admission = createUnlimitedAdmission();
+  // The real limits (memory store): quotas, concurrency and budgets exactly as `serve` runs them.
+  const limits = options.realLimits ? createAdmission({ config: () => config, store: createMemoryStore(systemClock), clock: systemClock, logger }) : undefined;
   const violations: WebrtcHarness['violations'] = [];
   const unclaimed: string[] = [];
   const gateway = createGateway({
     getConfig: () => config,
-    admission: options.admission ?? admission,
+    admission: options.admission ?? limits ?? admission,
     getRetriever: () => createMemoryRetriever(NORTHWIND_PASSAGES),
     logger,
     upstreamUrls: { aoai: upstream.url },
