@@ -161,6 +161,29 @@ describe('webrtc transport in Chromium', () => {
     await calls.hungUp(peer.callId);
   }, 90_000);
 
+  it('barge-in: the visitor speaks over an answer; the widget listens again and leaves the truncation to the service', async () => {
+    const page = await openPage();
+    const { peer, sideband } = await connectedCall(page);
+    sideband.send({ type: 'input_audio_buffer.speech_stopped', event_id: 'b1', audio_end_ms: 900, item_id: 'u9' });
+    sideband.send(created('r9'));
+    sideband.send({ type: 'response.output_item.added', event_id: 'b2', response_id: 'r9', output_index: 0, item: { id: 'a9', type: 'message', role: 'assistant', content: [] } });
+    sideband.send({ type: 'response.output_audio_transcript.delta', event_id: 'b3', response_id: 'r9', item_id: 'a9', output_index: 0, content_index: 0, delta: 'Let me explain the whole plan' });
+    const speakingAt = await waitForState(page, 'speaking', 10_000);
+    sideband.send({ type: 'input_audio_buffer.speech_started', event_id: 'b4', audio_start_ms: 2000, item_id: 'u10' });
+    const probeBefore = await readProbe(page);
+    await waitForState(page, 'listening', 10_000, probeBefore.states.findIndex((s) => s.t === speakingAt));
+    sideband.send({ type: 'response.done', event_id: 'b5', response: { id: 'r9', object: 'realtime.response', status: 'cancelled', output: [] } });
+    await waitForFrame(page, 'response_done', 10_000);
+    const probe = await readProbe(page);
+    // On WebRTC the service stops its own audio at what was played: no interrupt, no truncate from the gateway.
+    expect(probe.frames.filter((f) => f.dir === 'out' && f.type === 'interrupt')).toEqual([]);
+    expect(sideband.types).not.toContain('conversation.item.truncate');
+    expect(sideband.types).not.toContain('response.cancel');
+    expect(violations).toEqual([]);
+    await page.context().close();
+    await calls.hungUp(peer.callId);
+  }, 90_000);
+
   it('hangs up a visitor who sends session.update over the data channel; no undeclared tool runs', async () => {
     const page = await openPage();
     const { peer, sideband } = await connectedCall(page);
