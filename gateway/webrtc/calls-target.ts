@@ -33,8 +33,9 @@ const toWs = (url: string) => url.replace(/^http(s?):/, 'ws$1:');
 
 /** The call URLs of a GA engine (azure-openai `v1`, openai `ga`); throws for any other. */
 export function buildCallsTarget(engine: EngineConfig, override: CallsOverride = {}): CallsTarget {
+  if (engine.kind === 'offline') throw new Error('the offline engine takes no WebRTC calls');
   const upstream = buildUpstreamTarget(engine, override.sidebandUrl);
-  if (engine.kind === 'offline' || upstream.dialect !== 'ga') throw new Error(`engine kind ${engine.kind} (${upstream.dialect}) takes no WebRTC calls`);
+  if (upstream.dialect !== 'ga') throw new Error(`engine kind ${engine.kind} (${upstream.dialect}) takes no WebRTC calls`);
   const realtime = override.sidebandUrl ? withoutQuery(override.sidebandUrl) : withoutQuery(upstream.url);
   const calls = override.callsUrl ?? `${toHttp(realtime)}/calls`;
   // Azure: the browser's data channel then receives only what a client needs, not the instructions.
