@@ -79,6 +79,13 @@ async function openPage(): Promise<Page> {
   page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
   await installPageProbe(page);
   await page.addInitScript(() => {
+    const Native = RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(configuration?: RTCConfiguration) {
+        super(configuration);
+        (window as unknown as { __peer: RTCPeerConnection }).__peer = this;
+      }
+    };
     const create = RTCPeerConnection.prototype.createDataChannel;
     RTCPeerConnection.prototype.createDataChannel = function (this: RTCPeerConnection, ...args: Parameters<typeof create>) {
       const channel = create.apply(this, args);
@@ -161,7 +168,7 @@ describe('webrtc transport in Chromium', () => {
     await calls.hungUp(peer.callId);
   }, 90_000);
 
-  it('barge-in: the visitor speaks over an answer; the widget listens again and leaves the truncation to the service', async () => {
+  it('barge-in: the service speaks (Opus to the waveform), the visitor speaks over it; the widget listens again and leaves the truncation to the service', async () => {
     const page = await openPage();
     const { peer, sideband } = await connectedCall(page);
     sideband.send({ type: 'input_audio_buffer.speech_stopped', event_id: 'b1', audio_end_ms: 900, item_id: 'u9' });
@@ -169,6 +176,15 @@ describe('webrtc transport in Chromium', () => {
     sideband.send({ type: 'response.output_item.added', event_id: 'b2', response_id: 'r9', output_index: 0, item: { id: 'a9', type: 'message', role: 'assistant', content: [] } });
     sideband.send({ type: 'response.output_audio_transcript.delta', event_id: 'b3', response_id: 'r9', item_id: 'a9', output_index: 0, content_index: 0, delta: 'Let me explain the whole plan' });
     const speakingAt = await waitForState(page, 'speaking', 10_000);
+    // The service's voice: Opus over RTP into the remote track, measured for the waveform.
+    const spoken = peer.speak(1500);
+    await page.waitForFunction(() => (document.querySelector('voice-rag') as unknown as { session: { level: number } }).session.level > 0.05, undefined, { timeout: 10_000, polling: 20 });
+    await spoken;
+    const inbound = await page.evaluate(async () => {
+      const stats = await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats();
+      return [...stats.values()].find((entry: { type: string; kind?: string }) => entry.type === 'inbound-rtp' && entry.kind === 'audio') as { packetsReceived: number } | undefined;
+    });
+    expect(inbound?.packetsReceived).toBeGreaterThan(40);
     sideband.send({ type: 'input_audio_buffer.speech_started', event_id: 'b4', audio_start_ms: 2000, item_id: 'u10' });
     const probeBefore = await readProbe(page);
     await waitForState(page, 'listening', 10_000, probeBefore.states.findIndex((s) => s.t === speakingAt));
