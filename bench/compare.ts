@@ -36,33 +36,64 @@ function stepRow(step: AudioStep): string | undefined {
   );
 }
 
-function workersRow(step: AudioStep): string | undefined {
-  const workers = step.workers;
-  if (!workers || !step.addedMs) return undefined;
+/** A variant of this build run beside it in the same slices: `serve --workers N`, or coalescing on. */
+type Variant = 'workers' | 'coalesced';
+
+function variantRow(step: AudioStep, variant: Variant): string | undefined {
+  const other = step[variant];
+  if (!other || !step.addedMs) return undefined;
   const kb = (figures?: { rssBytes: number }) => (figures ? figures.rssBytes / 1024 : undefined);
+  const way = (name: 'up' | 'down') =>
+    variant === 'coalesced'
+      ? `${f(other.addedMs[name].p50)} / ${f(step.addedMs![name].p50)} · ${f(other.addedMs[name].p99)} / ${f(step.addedMs![name].p99)} · ${f(other.addedMs[name].max)} / ${f(step.addedMs![name].max)}`
+      : `${f(other.addedMs[name].p50)} · ${f(other.addedMs[name].p99)} · ${f(other.addedMs[name].max)}`;
   return (
-    `| ${step.sessions} | ${pair(workers.perSession?.cpuPercent, step.perSession?.cpuPercent, 4)} | ` +
-    `${f(workers.addedMs.up.p50)} · ${f(workers.addedMs.up.p99)} · ${f(workers.addedMs.up.max)} | ` +
-    `${f(workers.addedMs.down.p50)} · ${f(workers.addedMs.down.p99)} · ${f(workers.addedMs.down.max)} | ` +
-    `${pair(kb(workers.perSession), kb(step.perSession), 0)} | ${workers.broke ?? '–'} |`
+    `| ${step.sessions} | ${pair(other.perSession?.cpuPercent, step.perSession?.cpuPercent, 4)} | ` +
+    `${pair(other.run.gateway?.systemCpuPercent, step.gateway?.gateway?.systemCpuPercent, 1)} | ${way('up')} | ${way('down')} | ` +
+    `${pair(kb(other.perSession), kb(step.perSession), 0)} | ${other.broke ?? '–'} |`
   );
 }
 
-/** The `serve --workers N` section, or nothing when the run had none. */
-export function workersTable(audio: AudioResult, note: string | undefined): string[] {
-  const rows = audio.steps.map(workersRow).filter((row): row is string => row !== undefined);
+const VARIANT_TEXT: Record<Variant, { title: string; intro: string; idle: string; latency: string }> = {
+  workers: {
+    title: '`serve --workers`',
+    intro:
+      'the primary and its workers summed. On a 2-core machine whose other core drives the load, every worker shares one core: ' +
+      'this shows what the cluster costs per session, not how it scales.',
+    idle: 'Idle RSS, all processes',
+    latency: 'p50 · p99 · max',
+  },
+  coalesced: {
+    title: 'Microphone coalescing',
+    intro:
+      'the same build with the bench site\'s `audio.coalesce_ms` set, so several 20 ms frames leave as one append. ' +
+      'The up-link latency it adds is the price (a frame waits up to the setting); the CPU and kernel time per session are what it saves.',
+    idle: 'Idle RSS',
+    latency: 'coalesced / per frame, p50 · p99 · max',
+  },
+};
+
+/** The section of a variant (`serve --workers N`, coalescing on), or nothing when the run had none. */
+export function variantTable(audio: AudioResult, variant: Variant, note: string | undefined): string[] {
+  const rows = audio.steps.map((step) => variantRow(step, variant)).filter((row): row is string => row !== undefined);
   if (!rows.length) return [];
+  const text = VARIANT_TEXT[variant];
+  const idle = variant === 'workers' ? audio.workersIdle : audio.coalescedIdle;
   return [
     '',
-    `**\`serve --workers\`** (${note ?? 'workers'}) against the single process, same slices: the primary and its workers summed. ` +
-      'On a 2-core machine whose other core drives the load, every worker shares one core: this shows what the cluster costs per session, not how it scales.',
+    `**${text.title}** (${note ?? variant}) against the single process with one append per frame, same slices: ${text.intro}`,
     '',
-    `Idle RSS, all processes: ${f(mb(audio.workersIdle?.rssBytes), 1)} MB (single process ${f(mb(audio.idle?.rssBytes), 1)} MB).`,
+    `${text.idle}: ${f(mb(idle?.rssBytes), 1)} MB (single process ${f(mb(audio.idle?.rssBytes), 1)} MB).`,
     '',
-    '| sessions | CPU per session, % of a core (workers / single) | added ↑ ms p50 · p99 · max | added ↓ ms p50 · p99 · max | RSS per session KB (workers / single) | broke |',
-    '|---:|---|---|---|---|---|',
+    `| sessions | CPU per session, % of a core (${variant} / single) | kernel CPU % | added ↑ ms ${text.latency} | added ↓ ms ${text.latency} | RSS per session KB (${variant} / single) | broke |`,
+    '|---:|---|---|---|---|---|---|',
     ...rows,
   ];
+}
+
+/** The variants' sections. */
+export function variantTables(audio: AudioResult, setup: { workers?: string; coalesced?: string }): string[] {
+  return [...variantTable(audio, 'workers', setup.workers), ...variantTable(audio, 'coalesced', setup.coalesced)];
 }
 
 /** The comparison section, or nothing when the run had no baseline. */

@@ -68,6 +68,8 @@ export function writeGatewayConfig(options: {
   name?: string;
   /** Only the small audio site (the idle-memory check: one small site). */
   smallSiteOnly?: boolean;
+  /** The audio site's `audio.coalesce_ms` (default: the site's default, off). */
+  coalesceMs?: number;
 }): string {
   const engine = (deployment: string) => ({
     kind: 'azure-openai',
@@ -83,7 +85,13 @@ export function writeGatewayConfig(options: {
     store: { kind: 'memory' },
     engines: { bench: engine(options.audioDeployment ?? 'bench'), 'bench-tool': engine('bench-tool') },
     sites: {
-      bench: { origins: ['http://127.0.0.1'], engine: 'bench', limits, retrieval: local(options.tinySources) },
+      bench: {
+        origins: ['http://127.0.0.1'],
+        engine: 'bench',
+        limits,
+        retrieval: local(options.tinySources),
+        ...(options.coalesceMs ? { audio: { coalesce_ms: options.coalesceMs } } : {}),
+      },
       ...(options.smallSiteOnly ? {} : { 'bench-rag': {
         origins: ['http://127.0.0.1'],
         engine: 'bench-tool',
@@ -134,7 +142,10 @@ export async function startGateway(options: {
 }): Promise<GatewayProcess> {
   const probe = options.gcFile ? ['--import', new URL('./gc-probe.mjs', import.meta.url).href] : [];
   const node = [process.execPath, ...probe, ...(options.nodeArgs ?? [])];
-  const serveArgs = ['serve', '--config', options.configPath, '--port', String(options.port), ...(options.serveArgs ?? [])];
+  // With NODE_ENV=production this build's `serve` defaults to one worker per core: the single
+  // process is asked for by name (an older build, the baseline, is always a single process).
+  const extraArgs = options.serveArgs ?? (options.cli ? [] : ['--workers', '1']);
+  const serveArgs = ['serve', '--config', options.configPath, '--port', String(options.port), ...extraArgs];
   const args = ['-c', String(options.cpu), ...node, options.cli ?? CLI, ...serveArgs];
   const env = { ...process.env, NODE_ENV: 'production', ...(options.gcFile ? { VOICE_RAG_BENCH_GC: options.gcFile } : {}) };
   const child: ChildProcess = spawn('taskset', args, { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'], env });

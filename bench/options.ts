@@ -43,9 +43,11 @@ export interface BenchOptions {
   baseline: string | undefined;
   /** Also run the audio steps against `serve --workers N` of this build (0: no). */
   workers: number;
+  /** Also run them against this build with the bench site's `audio.coalesce_ms` at this value (0: no). */
+  coalesceMs: number;
 }
 
-const FULL: Omit<BenchOptions, 'build' | 'nice' | 'parts' | 'gatewayNodeArgs' | 'gatewayLog' | 'gatewayLogLevel' | 'outDir' | 'command' | 'baseline' | 'workers'> = {
+const FULL: Omit<BenchOptions, 'build' | 'nice' | 'parts' | 'gatewayNodeArgs' | 'gatewayLog' | 'gatewayLogLevel' | 'outDir' | 'command' | 'baseline' | 'workers' | 'coalesceMs'> = {
   mode: 'full',
   steps: [50, 100, 200, 400],
   timing: { warmupMs: 1500, measureMs: 8000, sliceMs: 2000, drainMs: 1000, connectBatch: 50 },
@@ -93,6 +95,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     outDir: value('--out') ?? 'bench/results',
     baseline: value('--baseline') === 'none' ? undefined : (value('--baseline') ?? 'HEAD~1'),
     workers: Number(value('--workers') ?? (quick ? 0 : 2)) || 0,
+    coalesceMs: Number(value('--coalesce-ms') ?? (quick ? 0 : 60)) || 0,
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }

@@ -27,8 +27,8 @@ export class DirectionRecorder {
   }
 }
 
-/** The kinds of session of a step: straight to the upstream, through the gateway, or through the baseline build. */
-export type AudioGroup = 'floor' | 'gateway' | 'baseline' | 'workers';
+/** The kinds of session of a step: straight to the upstream, through the gateway, or through one of the builds beside it. */
+export type AudioGroup = 'floor' | 'gateway' | 'baseline' | 'workers' | 'coalesced';
 
 /** The upstream model name that marks a floor session (the gateway's deployment is `bench`). */
 export const FLOOR_MODEL = 'bench-floor';
@@ -38,10 +38,19 @@ export const BASELINE_MODEL = 'bench-baseline';
 /** The deployment of this build run as `serve --workers N` (`--workers`). */
 export const WORKERS_MODEL = 'bench-workers';
 
+/** The deployment of this build with the bench site's `audio.coalesce_ms` set (`--coalesce-ms`). */
+export const COALESCED_MODEL = 'bench-coalesced';
+
+const GROUP_OF_MODEL: ReadonlyMap<string, AudioGroup> = new Map([
+  [FLOOR_MODEL, 'floor'],
+  [BASELINE_MODEL, 'baseline'],
+  [WORKERS_MODEL, 'workers'],
+  [COALESCED_MODEL, 'coalesced'],
+]);
+
 /** The group a session belongs to, from the model its upstream URL names. */
 export function groupOfModel(model: string): AudioGroup {
-  if (model === FLOOR_MODEL) return 'floor';
-  return model === BASELINE_MODEL ? 'baseline' : model === WORKERS_MODEL ? 'workers' : 'gateway';
+  return GROUP_OF_MODEL.get(model) ?? 'gateway';
 }
 
 /** Both directions of one step. */

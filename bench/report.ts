@@ -4,7 +4,7 @@
 import type { ChartPoint } from './chart.js';
 import type { AudioStep } from './parts/audio.js';
 import type { BenchResults, Part } from './results.js';
-import { comparisonTable, ratio, workersTable } from './compare.js';
+import { comparisonTable, ratio, variantTables } from './compare.js';
 import { recallTable, vectorLegTable } from './retrieval-tables.js';
 
 const f = (value: number | undefined | null, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
@@ -97,7 +97,7 @@ function audioTables(results: BenchResults): string[] {
     if (step.retriedBecause) lines.push('', `The first attempt at ${step.sessions} sessions broke (${step.retriedBecause}) and was run once more; the table shows the second.`);
   }
   if (stoppedBecause) lines.push('', `Stepping stopped: ${stoppedBecause}.`);
-  lines.push(...gcLines(steps), ...comparisonTable(results.audio.value, results.setup.baseline), ...workersTable(results.audio.value, results.setup.workers));
+  lines.push(...gcLines(steps), ...comparisonTable(results.audio.value, results.setup.baseline), ...variantTables(results.audio.value, results.setup));
   return lines;
 }
 
@@ -193,7 +193,7 @@ export function renderReadmeSection(results: BenchResults): string {
   }
   lines.push(...idleMemoryLines(results));
   if (results.audio.status === 'ok') {
-    lines.push(...comparisonTable(results.audio.value, results.setup.baseline), ...workersTable(results.audio.value, results.setup.workers));
+    lines.push(...comparisonTable(results.audio.value, results.setup.baseline), ...variantTables(results.audio.value, results.setup));
   }
   lines.push('');
   return lines.join('\n');

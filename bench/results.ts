@@ -20,6 +20,8 @@ export interface AudioResult {
   baselineIdle?: IdleBaseline;
   /** The `serve --workers N` run's idle figures (`--workers`). */
   workersIdle?: IdleBaseline;
+  /** The coalescing gateway's idle figures (`--coalesce-ms`). */
+  coalescedIdle?: IdleBaseline;
   steps: AudioStep[];
   stoppedBecause?: string;
 }
@@ -38,6 +40,8 @@ export interface BenchResults {
     baseline?: string;
     /** The `serve --workers N` gateway, when the run had one. */
     workers?: string;
+    /** The gateway with `audio.coalesce_ms` set, when the run had one. */
+    coalesced?: string;
     upstreamSeen?: { paths: string[]; withApiKey: number; withoutApiKey: number; sessionUpdates: number };
   };
   /** RSS of each build idle with one small site. */

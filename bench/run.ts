@@ -90,7 +90,14 @@ async function runAudio(options: BenchOptions, upstream: BenchUpstream, builds: 
   const idle = builds.find((build) => build.name === 'gateway')?.idle;
   const baselineIdle = builds.find((build) => build.name === 'baseline')?.idle;
   const workersIdle = builds.find((build) => build.name === 'workers')?.idle;
-  return { timing: options.timing, idle, ...(baselineIdle ? { baselineIdle } : {}), ...(workersIdle ? { workersIdle } : {}), steps, ...(stoppedBecause ? { stoppedBecause } : {}) };
+  const coalescedIdle = builds.find((build) => build.name === 'coalesced')?.idle;
+  return {
+    timing: options.timing,
+    idle,
+    ...(baselineIdle ? { baselineIdle } : {}),
+    ...(workersIdle ? { workersIdle } : {}),
+    ...(coalescedIdle ? { coalescedIdle } : {}),
+    steps, ...(stoppedBecause ? { stoppedBecause } : {}) };
 }
 
 async function main(): Promise<void> {
@@ -104,18 +111,21 @@ async function main(): Promise<void> {
   let gateway: GatewayProcess | undefined;
   let baselineGateway: GatewayProcess | undefined;
   let workersGateway: GatewayProcess | undefined;
+  let coalescedGateway: GatewayProcess | undefined;
   let baseline: BaselineBuild | undefined;
   let upstream: BenchUpstream | undefined;
   const cleanup = async () => {
-    const [g, b, w, u, tree] = [gateway, baselineGateway, workersGateway, upstream, baseline];
+    const [g, b, w, c, u, tree] = [gateway, baselineGateway, workersGateway, coalescedGateway, upstream, baseline];
     gateway = undefined;
     baselineGateway = undefined;
     workersGateway = undefined;
+    coalescedGateway = undefined;
     upstream = undefined;
     baseline = undefined;
     await g?.stop();
     await b?.stop();
     await w?.stop();
+    await c?.stop();
     await u?.close();
     tree?.remove();
     rmSync(work, { recursive: true, force: true });
@@ -163,7 +173,8 @@ async function main(): Promise<void> {
 
     upstream = await startBenchUpstream();
     const idleMemory = await attempt('idle memory', options.parts.has('audio') && build.ok, async () => {
-      const common = { dir: work, upstreamPort: (upstream as BenchUpstream).port, cpu: GATEWAY_CPU, settleMs: 3000 };
+      // 15 s: long enough for the idle trim (gateway/node/idle-trim.ts) to have run; both builds wait alike.
+      const common = { dir: work, upstreamPort: (upstream as BenchUpstream).port, cpu: GATEWAY_CPU, settleMs: 15_000 };
       const figures = [await measureIdleMemory({ ...common, build: 'this build' })];
       if (baseline) figures.push(await measureIdleMemory({ ...common, build: 'baseline', cli: baseline.cli, cwd: baseline.dir }));
       return figures;
@@ -196,6 +207,7 @@ async function main(): Promise<void> {
         const extra = { options, work, upstreamPort: upstream.port, cpu: GATEWAY_CPU, log };
         if (baseline) baselineGateway = await startExtraGateway({ ...extra, kind: 'baseline', baseline });
         if (options.workers > 1) workersGateway = await startExtraGateway({ ...extra, kind: 'workers', workers: options.workers });
+        if (options.coalesceMs > 0) coalescedGateway = await startExtraGateway({ ...extra, kind: 'coalesced', coalesceMs: options.coalesceMs });
       } catch (error) {
         gatewayNote = `not available: ${error instanceof Error ? error.message : String(error)}`.replace(/\s+/g, ' ').slice(0, 500);
         log(`gateway: ${gatewayNote}`);
@@ -213,12 +225,13 @@ async function main(): Promise<void> {
     const builds: BuildUnderTest[] = [];
     if (options.parts.has('audio')) {
       // Both idle at once: they share core 1, and neither does anything.
-      const [idle, baseIdle, workersIdle] = await Promise.all(
-        [gateway, baselineGateway, workersGateway].map((process) => (process ? measureIdle(process, 3000) : undefined)),
+      const [idle, baseIdle, workersIdle, coalescedIdle] = await Promise.all(
+        [gateway, baselineGateway, workersGateway, coalescedGateway].map((process) => (process ? measureIdle(process, 3000) : undefined)),
       );
       if (gateway) builds.push({ name: 'gateway', process: gateway, idle });
       if (baselineGateway) builds.push({ name: 'baseline', process: baselineGateway, idle: baseIdle });
       if (workersGateway) builds.push({ name: 'workers', process: workersGateway, idle: workersIdle });
+      if (coalescedGateway) builds.push({ name: 'coalesced', process: coalescedGateway, idle: coalescedIdle });
     }
     const audio = await attempt('audio', options.parts.has('audio'), async () => {
       const result = await runAudio(options, upstream as BenchUpstream, builds, startedAt);
@@ -239,6 +252,7 @@ async function main(): Promise<void> {
         gateway: gatewayNote,
         baseline: baselineGateway ? `${baselineNote}, pid ${baselineGateway.pid} on core ${GATEWAY_CPU}` : baselineNote,
         ...(workersGateway ? { workers: `serve --workers ${options.workers}, primary pid ${workersGateway.pid}, all on core ${GATEWAY_CPU}` } : {}),
+        ...(coalescedGateway ? { coalesced: `audio.coalesce_ms: ${options.coalesceMs}, pid ${coalescedGateway.pid} on core ${GATEWAY_CPU}` } : {}),
         upstreamSeen: { ...seen, paths: [...seen.paths] },
       },
       idleMemory,

@@ -57,7 +57,7 @@ export type ResponseStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed'
  * Protocol extensions a gateway may list in `ready.extensions`: each names a group of messages
  * beyond v1 (docs/PROTOCOL.md, "Extensions announced in ready").
  */
-export const GATEWAY_EXTENSIONS = ['webrtc'] as const;
+export const GATEWAY_EXTENSIONS = ['renewal', 'resume', 'feedback', 'page_tools', 'webrtc'] as const;
 export type GatewayExtension = (typeof GATEWAY_EXTENSIONS)[number];
 /** Engine kinds as announced in `ready.engine`. */
 export type EngineKind = 'azure-openai' | 'openai' | 'offline';
@@ -77,8 +77,27 @@ export interface InterruptMessage {
 export interface CommitMessage {
   type: 'commit';
 }
+// Extension `feedback`: a visitor's rating of one answer (never any audio).
+export interface FeedbackMessage {
+  type: 'feedback';
+  /** The `response_started.response_id` of the rated answer (1–128 characters). */
+  response_id: string;
+  rating: 'up' | 'down';
+  /** Optional short reason, 1–500 characters. */
+  reason?: string;
+}
+// Extension `page_tools`: the page's answer to one `page_tool_call`.
+export interface PageToolResultMessage {
+  type: 'page_tool_result';
+  call_id: string;
+  ok: boolean;
+  /** When `ok`: any JSON value; it becomes the function output. */
+  result?: unknown;
+  /** When not `ok`: why the page refused or failed, 1–500 characters. */
+  error?: string;
+}
 /** A JSON text frame from the browser. Binary frames are microphone audio. */
-export type ClientMessage = TextMessage | InterruptMessage | CommitMessage;
+export type ClientMessage = TextMessage | InterruptMessage | CommitMessage | FeedbackMessage | PageToolResultMessage;
 export type ClientMessageType = ClientMessage['type'];
 
 // ---------------------------------------------------------------- gateway → browser
@@ -100,6 +119,10 @@ export interface ReadyMessage {
    * extension's messages only when its name is listed, so a new widget works with an old gateway.
    */
   extensions?: GatewayExtension[];
+  /** (extension `resume`) Opaque, single-use: reconnect with `resume=TOKEN` after a dropped socket. */
+  resume_token?: string;
+  /** (extension `resume`) True when this `ready` continues a session after a resume. */
+  resumed?: boolean;
 }
 export interface SpeechStartedMessage {
   type: 'speech_started';
@@ -163,8 +186,27 @@ export interface WebrtcCallMessage {
   /** The ticket expires this many milliseconds after this message. */
   expires_ms: number;
 }
+// Extension `renewal`: the gateway swaps the upstream session between turns; audio sent meanwhile is dropped.
+export interface RenewingMessage {
+  type: 'renewing';
+}
+export interface RenewedMessage {
+  type: 'renewed';
+}
+// Extension `page_tools`: the model called a tool the page runs (gateway/session/page-tools.ts).
+export interface PageToolCallMessage {
+  type: 'page_tool_call';
+  /** The gateway's id for this call (not the upstream's); echo it in `page_tool_result`. */
+  call_id: string;
+  name: string;
+  /** The model's arguments, already checked against the tool's schema. */
+  arguments: Record<string, unknown>;
+}
 /** A JSON text frame from the gateway. Binary frames are assistant audio. */
 export type ServerMessage =
+  | RenewingMessage
+  | RenewedMessage
+  | PageToolCallMessage
   | WebrtcCallMessage
   | QueuedMessage
   | ReadyMessage
@@ -228,9 +270,34 @@ export function parseClientMessage(frame: string): ParseResult {
     }
     case 'commit':
       return { ok: true, message: { type } };
+    case 'feedback':
+      return parseFeedback(value);
+    case 'page_tool_result':
+      return parsePageToolResult(value);
     default:
       return bad(`unknown message type "${type.slice(0, 64)}"`);
   }
+}
+
+/** Extension `feedback`: a rating of one answer, with an optional short reason. */
+function parseFeedback(value: Record<string, unknown>): ParseResult {
+  const { response_id: responseId, rating, reason } = value;
+  if (typeof responseId !== 'string' || responseId.length < 1 || responseId.length > 128) return bad('feedback: "response_id" must be 1–128 characters');
+  if (rating !== 'up' && rating !== 'down') return bad('feedback: "rating" must be "up" or "down"');
+  if (reason !== undefined && (typeof reason !== 'string' || [...reason].length > 500)) return bad('feedback: "reason" must be a string of at most 500 characters');
+  const trimmed = typeof reason === 'string' ? reason.trim() : '';
+  return { ok: true, message: { type: 'feedback', response_id: responseId, rating, ...(trimmed ? { reason: trimmed } : {}) } };
+}
+
+/** Extension `page_tools`: `{call_id, ok: true, result}` or `{call_id, ok: false, error}`. */
+function parsePageToolResult(value: Record<string, unknown>): ParseResult {
+  const { call_id: callId, ok } = value;
+  if (typeof callId !== 'string' || callId.length < 1 || callId.length > 64) return bad('page_tool_result: "call_id" must be 1–64 characters');
+  if (ok === true) return { ok: true, message: { type: 'page_tool_result', call_id: callId, ok, result: value.result ?? null } };
+  const error = value.error;
+  if (ok !== false) return bad('page_tool_result: "ok" must be a boolean');
+  if (typeof error !== 'string' || error.length < 1 || error.length > 500) return bad('page_tool_result: "error" must be 1–500 characters');
+  return { ok: true, message: { type: 'page_tool_result', call_id: callId, ok, error } };
 }
 
 /**

@@ -16,7 +16,7 @@ export interface ConnectionHandlers {
   onClose(code: number, reason: string): void;
 }
 
-/** Builds `ws(s)://GATEWAY/v1/realtime?site=…[&token=…]` from an http(s) or ws(s) gateway URL. */
+/** Builds `ws(s)://GATEWAY/v1/realtime?site=…[&token=…]&page_tools=1` from an http(s) or ws(s) gateway URL. */
 export function buildSocketUrl(gateway: string, site: string, token?: string): string {
   const base = new URL(gateway, globalThis.location?.href);
   if (!base.pathname.endsWith('/')) base.pathname += '/';
@@ -25,6 +25,8 @@ export function buildSocketUrl(gateway: string, site: string, token?: string): s
   url.search = '';
   url.searchParams.set('site', site);
   if (token) url.searchParams.set('token', token);
+  // This widget runs page tools (extension page_tools): the gateway may offer them to the model.
+  url.searchParams.set('page_tools', '1');
   return url.href;
 }
 

@@ -16,16 +16,19 @@ export class VoiceRagStateEvent extends Event {
   }
 }
 
-/** `voice-rag-transcript`: a final text of the visitor or the assistant. */
+/** `voice-rag-transcript`: a final text of the visitor or the assistant; of an interrupted answer, the words heard. */
 export class VoiceRagTranscriptEvent extends Event {
   readonly role: 'user' | 'assistant';
   readonly text: string;
   readonly itemId: string;
-  constructor(role: 'user' | 'assistant', text: string, itemId: string) {
+  /** The visitor interrupted this answer: `text` ends where they stopped hearing it. */
+  readonly interrupted: boolean;
+  constructor(role: 'user' | 'assistant', text: string, itemId: string, interrupted = false) {
     super('voice-rag-transcript', init);
     this.role = role;
     this.text = text;
     this.itemId = itemId;
+    this.interrupted = interrupted;
   }
 }
 

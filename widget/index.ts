@@ -7,6 +7,7 @@ import { VoiceRag } from './voice-rag.js';
 export { VoiceRag } from './voice-rag.js';
 export type { TokenProvider } from './voice-rag.js';
 export { VoiceRagCitationsEvent, VoiceRagErrorEvent, VoiceRagStateEvent, VoiceRagTranscriptEvent } from './events.js';
+export { VoiceRagToolEvent } from './page-tools.js';
 export type { Turn, WidgetState } from './state.js';
 export type { Strings } from './ui/strings.js';
 

@@ -19,6 +19,8 @@ export interface Turn {
   text: string;
   /** True once the text is final (`final: true` or `assistant_transcript_done`). */
   final: boolean;
+  /** An answer the visitor interrupted: `text` is what was heard of it. */
+  interrupted?: boolean;
   sources: CitationSource[];
 }
 

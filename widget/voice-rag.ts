@@ -4,6 +4,7 @@
  */
 import { LitElement } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { ConsentController, type ConsentKind } from './consent-controller.js';
 import { SessionController } from './session/controller.js';
 import type { WidgetState } from './state.js';
 import { stringsFor } from './ui/strings.js';
@@ -30,22 +31,27 @@ export type TokenProvider = () => string | Promise<string>;
  * @attr no-text-input - Hides the text box.
  * @attr push-to-talk - Hold the mic button to talk; release sends `commit` (site needs manual turn detection).
  * @attr half-duplex - Mutes the microphone while the assistant speaks.
+ * @attr consent-text - Consent notice text shown before the microphone first opens; overrides the site's `consent.text`, or asks on its own.
  *
  * @prop tokenProvider - Async function returning a token, called before each connect.
  * @prop session - The session controller (read-only): `state`, `turns`, `playedMs`, `micOpen`, `audioContext`…
  *
  * @event voice-rag-state - The state changed: `event.state`.
- * @event voice-rag-transcript - A final visitor or assistant text: `event.role`, `event.text`, `event.itemId`.
+ * @event voice-rag-transcript - A final visitor or assistant text: `event.role`, `event.text`, `event.itemId`, `event.interrupted`.
  * @event voice-rag-citations - Sources of an answer: `event.itemId`, `event.sources`.
  * @event voice-rag-error - An error: `event.code`, `event.message`, `event.retryAfterMs`.
+ * @event voice-rag-tool - The assistant asks the page to run a page tool: `event.name`, `event.args`, `event.respond(result)`; `preventDefault()` refuses.
  *
  * @csspart mic-button - The microphone button.
  * @csspart waveform - The level canvas.
  * @csspart transcript - The transcript list.
  * @csspart citations - The source list under each answer.
+ * @csspart interrupted - The mark after an answer the visitor interrupted.
  * @csspart text-input - The text form.
  * @csspart status - The status line.
  * @csspart launcher - The floating-mode launcher button.
+ * @csspart consent - The consent notice shown before the microphone first opens.
+ * @csspart feedback - The thumbs up and down under an answer.
  *
  * @cssproperty --voice-rag-accent - Accent colour.
  * @cssproperty --voice-rag-on-accent - Text colour on the accent.
@@ -71,6 +77,7 @@ export class VoiceRag extends LitElement {
 
   /** The session: lifecycle, audio, transcript; read its state, or drive it like the element's methods do. */
   readonly session: SessionController = new SessionController(this);
+  readonly #consent = new ConsentController(this);
 
   @query('canvas') private canvas?: HTMLCanvasElement;
   @query('.launcher') private launcher?: HTMLButtonElement;
@@ -92,6 +99,7 @@ export class VoiceRag extends LitElement {
   @property({ type: Boolean, reflect: true, attribute: 'no-text-input' }) noTextInput = false;
   @property({ type: Boolean, reflect: true, attribute: 'push-to-talk' }) pushToTalk = false;
   @property({ type: Boolean, reflect: true, attribute: 'half-duplex' }) halfDuplex = false;
+  @property({ attribute: 'consent-text' }) consentText = '';
 
   /** The current state of the session. */
   get state(): WidgetState {
@@ -100,7 +108,17 @@ export class VoiceRag extends LitElement {
 
   /** The UI strings for the element's language. */
   get strings(): Strings {
-    return stringsFor(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
+    return stringsFor(this.noticeLang);
+  }
+
+  /** The element's language (its `lang`, an ancestor's, or the page's). */
+  get noticeLang(): string {
+    return this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang;
+  }
+
+  /** The consent gate the session asks before the mic (and typed questions, when the site says so). */
+  requestConsent(kind: ConsentKind): true | Promise<boolean> {
+    return this.#consent.request(kind);
   }
 
   constructor() {
@@ -124,6 +142,7 @@ export class VoiceRag extends LitElement {
 
   readonly #handleKeydown = (event: KeyboardEvent): void => {
     if (event.key !== 'Escape') return;
+    if (this.#consent.asking) return this.#consent.decline();
     // Escape also cancels a pending automatic retry, which would otherwise reopen the microphone.
     if (this.session.active || this.session.view.countdown > 0) void this.stop();
     else if (this.mode === 'floating' && this.open) {
@@ -190,6 +209,8 @@ export class VoiceRag extends LitElement {
       onEnd: () => void this.stop(),
       onSubmit: (text) => this.sendText(text),
       onToggle: () => (this.open = !this.open),
+      consent: this.#consent.render(),
+      afterTurn: (turn) => this.session.feedback.render(turn, this.strings),
     });
   }
 }

@@ -59,6 +59,8 @@ export interface AudioStep {
   baseline?: BuildFigures & { run: RunResult; broke?: string };
   /** This build as `serve --workers N` (`--workers`), measured in the same slices. */
   workers?: BuildFigures & { run: RunResult; broke?: string };
+  /** This build with the bench site's `audio.coalesce_ms` set (`--coalesce-ms`), in the same slices. */
+  coalesced?: BuildFigures & { run: RunResult; broke?: string };
 }
 
 /** Timing of a step. */
@@ -331,7 +333,7 @@ export async function runAudioStep(sessions: number, upstream: BenchUpstream, ti
   if (saturated) step.floorSaturated = `measuring process saturated: ${saturated}`;
   const current = builds.find((build) => build.name === 'gateway');
   const run = runs.get('gateway');
-  for (const name of ['baseline', 'workers'] as const) {
+  for (const name of ['baseline', 'workers', 'coalesced'] as const) {
     const build = builds.find((candidate) => candidate.name === name);
     const other = runs.get(name);
     if (!build || !other) continue;

@@ -37,11 +37,14 @@ Commands:
                                        --push fills an azure-search site's index from its ingest sources
   schema                               print the JSON Schema of the configuration file
   doctor  [--config FILE] [--site ID]  check the real services of each site (one connection per engine)
+  insights --site ID [--since 7d] [--format md|csv|json] | --delete-session ID | --delete-visitor SUB
+                                       what visitors asked that the documents did not answer (voice-rag insights --help)
 
 Options:
   -c, --config FILE   configuration file (default: ${DEFAULT_CONFIG_PATH})
   -p, --port N        listen port for serve (overrides server.port)
-  -w, --workers N     serve with N worker processes (auto: one per core; default 1)
+  -w, --workers N     serve with N worker processes (auto: one per core; default: server.workers,
+                      else one per core with NODE_ENV=production and a fixed port, else 1)
   -s, --site ID       one site for index
   -h, --help          show this help
 `;
@@ -52,6 +55,7 @@ const COMMANDS: readonly Command[] = ['serve', 'check', 'index', 'schema', 'doct
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   if (argv[0] === 'init') return (await import('./init.js')).initCommand(argv.slice(1), io);
+  if (argv[0] === 'insights') return reportConfigError(io, async () => (await import('./insights.js')).insightsCommand(argv.slice(1), io));
   let parsed;
   try {
     parsed = parseArgs({
@@ -98,14 +102,20 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
           return 2;
         }
       }
-      if (values.workers !== undefined) return serveWorkers(configPath, port, values.workers, io);
-      const { isGatewayWorker, primaryStore } = await import('../node/cluster.js');
+      const { isGatewayWorker, primaryStore, workersFromConfig } = await import('../node/cluster.js');
+      // A worker of `serve --workers` serves alone; elsewhere the flag, server.workers or the default decide.
+      if (!isGatewayWorker()) {
+        const chosen = values.workers === undefined ? await workersFromConfig(configPath, port) : undefined;
+        if (chosen && chosen.workers > 1) io.stderr(`voice-rag: ${chosen.workers} workers: ${chosen.why} (--workers 1 or server.workers: 1 for one process)\n`);
+        const workers = values.workers ?? String(chosen?.workers ?? 1);
+        if (workers !== '1') return serveWorkers(configPath, port, workers, io);
+      }
       const store = isGatewayWorker() ? primaryStore() : undefined;
-      const serve = await importCommand<(opts: { configPath: string; port?: number; store?: unknown }) => Promise<void>>(
+      const serve = await importCommand<(opts: { configPath: string; port?: number; store?: unknown; clusterWorker?: boolean }) => Promise<void>>(
         './serve.js', 'serve', io);
       if (!serve) return 1;
       return reportConfigError(io, async () => {
-        await serve({ configPath, ...(port === undefined ? {} : { port }), ...(store ? { store } : {}) });
+        await serve({ configPath, ...(port === undefined ? {} : { port }), ...(store ? { store } : {}), clusterWorker: isGatewayWorker() });
         return 0;
       });
     }
@@ -133,7 +143,7 @@ async function serveWorkers(configPath: string, port: number | undefined, value:
     io.stderr(`voice-rag: --workers must be an integer from 1 to 256 or "auto", not "${value}"\n`);
     return 2;
   }
-  if (workers === 1) return main(['serve', '--config', configPath, ...(port === undefined ? [] : ['--port', String(port)])], io);
+  if (workers === 1) return main(['serve', '--config', configPath, '--workers', '1', ...(port === undefined ? [] : ['--port', String(port)])], io);
   return reportConfigError(io, async () => {
     await runPrimary({ configPath, workers, ...(port === undefined ? {} : { port }), serveArgs: ['serve', '--config', configPath], log: (line) => io.stderr(`${line}\n`) });
     return 0;

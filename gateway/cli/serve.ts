@@ -7,6 +7,7 @@ import type { GatewayConfig } from '../config/schema.js';
 import { loadConfig } from '../node/config-file.js';
 import { createLogger } from '../node/log.js';
 import { watchConfig } from '../node/config-watcher.js';
+import { startIdleTrim } from '../node/idle-trim.js';
 import type { Store } from '../limits/stores/store.js';
 import { assembleGateway } from '../server/assemble.js';
 import type { Gateway } from '../server/gateway.js';
@@ -23,6 +24,8 @@ export interface ServeOptions {
   watch?: boolean;
   /** The limits store to use instead of the config's (a worker of `serve --workers`). */
   store?: Store;
+  /** A worker of `serve --workers`: `/metrics` and `/status` cover every worker. */
+  clusterWorker?: boolean;
 }
 
 export interface RunningGateway {
@@ -44,7 +47,8 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
     if (warning.severity === 'warning') logger.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   }
 
-  const assembled = await assembleGateway(loaded, { logger, ...(options.store ? { store: options.store } : {}) });
+  const shareReadings = options.clusterWorker ? (await import('../node/cluster-readings.js')).shareReadings : undefined;
+  const assembled = await assembleGateway(loaded, { logger, ...(options.store ? { store: options.store } : {}), ...(shareReadings ? { shareReadings } : {}) });
   const { gateway, holder } = assembled;
   const watcher = options.watch === false ? undefined : watchConfig(options.configPath, holder, logger, { env });
   const { port } = await gateway.listen({
@@ -55,12 +59,15 @@ export async function serve(options: ServeOptions): Promise<RunningGateway> {
   const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
   logger.info({ port, sites: Object.keys(loaded.config.sites) }, 'voice-rag gateway listening');
   console.log(`voice-rag gateway listening on http://${shown}:${port}  (demo: http://${shown}:${port}/demo/)`);
+  // Memory that start-up and load left in V8's young generation goes back once no session is open.
+  const trim = startIdleTrim({ sessions: () => gateway.sessions });
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
       const drainSeconds = holder.current().config.server.drain_seconds;
       logger.info({ drain_seconds: drainSeconds }, 'stopping');
       watcher?.close();
+      trim.stop();
       await gateway.shutdown(drainSeconds);
       await assembled.close();
     })());

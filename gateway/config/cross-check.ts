@@ -3,6 +3,7 @@
  * combinations that no engine accepts. Runs on the raw data, so these errors are listed
  * together with the schema's even when other parts of the file are invalid.
  */
+import { insightsCrossCheck } from './insights-schema.js';
 
 /** A cross-field error before it is given a file position. */
 export interface RawProblem {
@@ -59,5 +60,6 @@ export function crossCheck(data: unknown): RawProblem[] {
     }
     problems.push(...gaOnlySettings(site, sitePath, engine, String(engineName)));
   }
+  problems.push(...insightsCrossCheck(data, data.sites));
   return problems;
 }

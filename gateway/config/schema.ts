@@ -8,7 +8,11 @@
  */
 import { z } from 'zod';
 import { httpToolSchema, siteToolsSchema } from '../tools/config-schema.js';
+import { audioSchema } from './audio-schema.js';
+import { consentSchema } from './consent-schema.js';
 import { azureSearchSchema, localIndexSchema, retrievalSchema, sourceSchema } from './retrieval-schema.js';
+import { continuitySchema } from './continuity-schema.js';
+import { insightsSchema } from './insights-schema.js';
 import { httpUrl, nonNegative, optionalSecret, originSchema, positiveInt } from './schema-parts.js';
 import { transportSchema } from './transport-schema.js';
 
@@ -24,6 +28,7 @@ export const serverSchema = z
     host: z.string().default('0.0.0.0'),
     trust_proxy: z.boolean().default(false).describe('true: take the visitor address from X-Forwarded-For'),
     drain_seconds: nonNegative().default(20).describe('on SIGTERM: stop accepting, let sessions finish, then close 1001'),
+    workers: z.union([z.literal('auto'), positiveInt().max(256)]).optional().describe('extension: processes of `serve` (auto: one per core); unset: one per core in production, see docs/OPERATIONS.md'),
     log_level: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info')
@@ -221,9 +226,13 @@ export const siteSchema = z.strictObject({
   auth: authSchema,
   limits: siteLimitsSchema,
   retrieval: retrievalSchema,
+  continuity: continuitySchema.describe('extension: upstream session renewal and resume after a dropped socket (docs/CONFIG.md)'),
   max_output_tokens: positiveInt().max(4096).optional().describe('extension: cap on each response (cost control)'),
   ...sessionSettings,
   tools: siteToolsSchema.optional().describe('extension: tools the model may call besides search (docs/CONFIG.md)'),
+  audio: audioSchema.describe('extension: microphone framing towards the voice service (docs/CONFIG.md)'),
+  insights: insightsSchema.optional().describe('extension: keep questions, searches, citations, feedback and cost per turn (docs/PRIVACY.md); off when absent'),
+  consent: consentSchema,
   transport: transportSchema,
 });
 

@@ -18,7 +18,8 @@ export const WIDGET_FILES = ['voice-rag.js', 'voice-rag-capture.js', 'voice-rag-
 export interface BrowserHandlers {
   onText(frame: string): void;
   onBinary(frame: Uint8Array): void;
-  onClose(): void;
+  /** `code` 1006: the socket dropped without a close frame (the session may wait for a resume). */
+  onClose(code?: number): void;
 }
 
 /** Request facts the endpoint decides on. */

@@ -24,6 +24,8 @@ import type { Retriever } from '../retrieval/types.js';
 import type { SessionObserver } from '../session/observer.js';
 import { createTokenTally, toLimiterReadings, toStatusSnapshot } from '../status/from-limits.js';
 import { createStatusHistory, type StatusHistory } from '../status/history.js';
+import { createInsightSites } from '../node/insights-sites.js';
+import type { ClusterReadings, LocalReadings } from '../node/cluster-readings.js';
 import { addOperatorRoutes } from './operator-routes.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { createWebrtcMetrics } from './webrtc-metrics.js';
@@ -57,6 +59,8 @@ export interface AssembleOptions {
   demoDir?: string;
   /** The limits store, when it is not the config's own (a worker of `serve --workers`: the primary's). */
   store?: Store;
+  /** A worker of `serve --workers`: offers this process's readings, returns every worker's (`/metrics`, `/status`). */
+  shareReadings?(local: LocalReadings): ClusterReadings;
 }
 
 /** Creates every part of the gateway from `loaded`; nothing listens yet. */
@@ -88,8 +92,11 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     recordUsage: (siteId, engineId, usage, costUsd) => limits.recordUsage(siteId, engineId, usage, costUsd),
     upstreamThrottled: (engineId, retryAfterMs) => limits.upstreamThrottled(engineId, retryAfterMs),
   };
+  // Off unless a site sets `insights` (docs/PRIVACY.md); the hooks drop turns of every other site.
+  const insights = await createInsightSites(holder, { logger, clock });
   const observer: SessionObserver = {
     ...metrics,
+    turnRecorded: insights.sink.turnRecorded,
     usage(site, engine, usage, costUsd) {
       metrics.usage(site, engine, usage, costUsd);
       tally.add(site, usage, clock.now());
@@ -98,6 +105,15 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
       metrics.toolCall(site, tool, seconds, ok);
       tally.toolCall(site, ok, clock.now());
     },
+    feedback(site, feedback) {
+      metrics.feedback(site, feedback);
+      tally.feedback(site, feedback.rating, clock.now());
+    },
+  };
+  const countFeedback = observer.feedback;
+  observer.feedback = (site, feedback) => {
+    countFeedback?.call(observer, site, feedback);
+    insights.sink.feedback(site, feedback);
   };
 
   // One Entra ID credential for the upstream and for Azure AI Search, loaded on first use.
@@ -106,7 +122,9 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
   const retrievers = createRetrievers(holder, logger, credential);
   const offline = await createOfflineEngines(holder, logger);
 
-  const history: StatusHistory = createStatusHistory(async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now()), clock);
+  const localStatus = async () => toStatusSnapshot(config(), await limits.snapshot(), tally, clock.now());
+  const cluster = options.shareReadings?.({ metrics: () => metrics.registry.getMetricsAsJSON(), status: localStatus });
+  const history: StatusHistory = createStatusHistory(cluster ? cluster.status : localStatus, clock);
   const root = packageRoot();
   const gateway = createGateway({
     getConfig: config,
@@ -122,7 +140,14 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     observer,
     toolFetch: (url, init) => fetch(url, init),
     webrtc: { observer: createWebrtcMetrics(metrics.registry) },
-    routes: (app: Hono) => addOperatorRoutes(app, { metrics, history, statusToken: () => config().server.status_token }),
+    routes: (app: Hono) =>
+      addOperatorRoutes(app, {
+        metrics,
+        history,
+        statusToken: () => config().server.status_token,
+        insights: (days) => insights.reports(days),
+        ...(cluster ? { metricsText: cluster.metricsText } : {}),
+      }),
   });
 
   return {
@@ -137,6 +162,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
       await retrievers.close();
       await limits.close?.();
       await offline.close();
+      await insights.close();
     },
   };
 }

@@ -80,7 +80,7 @@ export function acceptBrowserSockets(server: Server, wss: WebSocketServer, endpo
         if (isBinary) handlers.onBinary(data as Buffer);
         else handlers.onText(data.toString());
       });
-      ws.on('close', () => handlers.onClose());
+      ws.on('close', (code: number) => handlers.onClose(code));
       // 'close' follows every 'error'; the session reacts there.
       ws.on('error', ignore);
     });

@@ -8,6 +8,7 @@ import { serve as serveHono } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
+import { addWidgetSettingsRoute } from './widget-settings.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { GatewayConfig } from '../config/schema.js';
 import { GatewayError } from '../errors.js';
@@ -120,6 +121,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     demoDir: deps.demoDir,
     routes: (routes) => {
       addWebrtcRoutes(routes, { getConfig: deps.getConfig, desk, accepting: () => !draining });
+      addWidgetSettingsRoute(routes, deps.getConfig);
       deps.routes?.(routes);
     },
   });

@@ -3,6 +3,7 @@
  * gateways in one process (tests) do not share counters.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AnswerFeedback } from '../session/observer.js';
 import type { TokenUsage } from '../usage/types.js';
 import type { LimiterReading } from '../status/types.js';
 
@@ -28,6 +29,11 @@ export interface GatewayMetrics {
   toolCall(site: string, tool: string, seconds: number, ok: boolean): void;
   usage(site: string, engine: string, usage: TokenUsage, costUsd: number): void;
   storeUp(up: boolean): void;
+  /** A visitor rated an answer (extension `feedback`); only the rating is counted. */
+  feedback(site: string, feedback: AnswerFeedback): void;
+  /** (extensions `renewal`, `resume`) A session moved to a new upstream session; a dropped browser resumed or was refused. */
+  sessionRenewed(site: string, reason: 'expiring' | 'expired'): void;
+  sessionResumed(site: string, outcome: 'resumed' | 'refused'): void;
   /** Supplies limiter readings at scrape time (the limits module's snapshot). */
   readLimiters(read: () => LimiterReading[] | Promise<LimiterReading[]>): void;
 }
@@ -75,8 +81,13 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
   });
   const toolCalls = new Counter({ name: 'voice_rag_tool_calls_total', help: 'Tool calls, by tool and outcome', labelNames: ['site', 'tool', 'outcome'], registers });
   const tokens = new Counter({ name: 'voice_rag_tokens_total', help: 'Metered tokens by kind', labelNames: ['site', 'engine', 'kind'], registers });
+  const renewals = new Counter({ name: 'voice_rag_session_renewals_total', help: 'Upstream sessions renewed within a conversation, by reason', labelNames: ['site', 'reason'], registers });
+  const resumes = new Counter({ name: 'voice_rag_session_resumes_total', help: 'Resume attempts after a dropped browser socket, by outcome', labelNames: ['site', 'outcome'], registers });
   const cost = new Counter({ name: 'voice_rag_cost_usd_total', help: 'Metered cost in USD', labelNames: ['site', 'engine'], registers });
-  const store = new Gauge({ name: 'voice_rag_store_up', help: '1 when the limits store is reachable', registers });
+  const ratings = new Counter({ name: 'voice_rag_feedback_total', help: 'Answers rated by visitors, by rating', labelNames: ['site', 'rating'], registers });
+  // Across the workers of `serve --workers` (prom-client's AggregatorRegistry) a gauge of the one
+  // shared store is not a sum: the store is up when every worker reaches it; buckets are read once.
+  const store = new Gauge({ name: 'voice_rag_store_up', help: '1 when the limits store is reachable', registers, aggregator: 'min' });
   store.set(1);
 
   let readLimiters: () => LimiterReading[] | Promise<LimiterReading[]> = () => [];
@@ -85,6 +96,7 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
     help: 'Connection tokens left in each bucket',
     labelNames: ['scope', 'name'],
     registers,
+    aggregator: 'first',
     async collect() {
       this.reset();
       for (const reading of await readLimiters()) this.set({ scope: reading.scope, name: reading.name }, reading.tokensLeft);
@@ -114,6 +126,9 @@ export function createMetrics(options: { defaults?: boolean } = {}): GatewayMetr
       if (costUsd > 0) cost.inc({ site, engine }, costUsd);
     },
     storeUp: (up) => store.set(up ? 1 : 0),
+    feedback: (site, feedback) => ratings.inc({ site, rating: feedback.rating }),
+    sessionRenewed: (site, reason) => renewals.inc({ site, reason }),
+    sessionResumed: (site, outcome) => resumes.inc({ site, outcome }),
     readLimiters(read) {
       readLimiters = read;
     },

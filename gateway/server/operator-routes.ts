@@ -9,12 +9,20 @@ import type { Hono } from 'hono';
 import type { GatewayMetrics } from './metrics.js';
 import type { StatusHistory } from '../status/history.js';
 import { renderStatusPage, STATUS_PAGE_CSP } from '../status/page.js';
+import type { InsightReport } from '../insights/report.js';
+
+/** Days of insights the operator page shows. */
+export const STATUS_INSIGHT_DAYS = 7;
 
 export interface OperatorRouteDeps {
   metrics: GatewayMetrics;
   history: StatusHistory;
   /** The bearer token of /status, read per request so a config reload applies. */
   statusToken(): string | undefined;
+  /** The insight reports of sites with insights on, over the last days (absent: none shown). */
+  insights?(days: number): Promise<InsightReport[]>;
+  /** Every worker's metrics, merged (a worker of `serve --workers`); default: this process's registry. */
+  metricsText?(): Promise<string>;
 }
 
 function sameSecret(given: string, expected: string): boolean {
@@ -37,8 +45,12 @@ function presentedToken(header: string): string | undefined {
 /** Adds `/metrics` and `/status` to the app. */
 export function addOperatorRoutes(app: Hono, deps: OperatorRouteDeps): void {
   app.get('/metrics', async (c) => {
-    const body = await deps.metrics.registry.metrics();
-    return c.body(body, 200, { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' });
+    const headers = { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' };
+    if (!deps.metricsText) return c.body(await deps.metrics.registry.metrics(), 200, headers);
+    // A partial sum would read as a drop in every counter: no figures rather than wrong ones.
+    const body = await deps.metricsText().catch((error: unknown) => error as Error);
+    if (body instanceof Error) return c.text(`metrics of every worker not available: ${body.message}\n`, 503, { 'cache-control': 'no-store' });
+    return c.body(body, 200, headers);
   });
 
   app.get('/status', async (c) => {
@@ -49,7 +61,9 @@ export function addOperatorRoutes(app: Hono, deps: OperatorRouteDeps): void {
       return c.text('unauthorized', 401, { 'www-authenticate': 'Basic realm="voice-rag status", charset="UTF-8"' });
     }
     if (deps.history.samples().length === 0) await deps.history.sample().catch(() => undefined);
-    return c.html(renderStatusPage(deps.history.samples()), 200, {
+    // A store that does not answer leaves the insights out, never the page.
+    const insights = (await deps.insights?.(STATUS_INSIGHT_DAYS).catch(() => undefined)) ?? [];
+    return c.html(renderStatusPage(deps.history.samples(), insights), 200, {
       'content-security-policy': STATUS_PAGE_CSP,
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',

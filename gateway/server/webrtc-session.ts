@@ -58,7 +58,7 @@ export function webrtcSessionParts(
     onThrottled(engineId: string, retryAfterMs: number): void;
     end(error: GatewayError): void;
   },
-): Pick<SessionContext, 'connect' | 'upstreamActivity' | 'textOnly'> {
+): Pick<SessionContext, 'connect' | 'upstreamActivity' | 'textOnly' | 'transport' | 'site'> {
   const override: CallsOverride = { sidebandUrl: args.sidebandUrl, callsUrl: rtc.callsUrls?.[args.engineId] };
   const connect = webrtcConnector({
     ...args,
@@ -69,5 +69,7 @@ export function webrtcSessionParts(
     sendToBrowser: (message) => args.socket.sendText(JSON.stringify(message)),
     endForViolation: args.end,
   });
-  return { connect, upstreamActivity: isActivity, textOnly: false };
+  // A call is one upstream session: it is never swapped for another (renewal) nor resumed on a new socket.
+  const site: SiteConfig = { ...args.site, continuity: { ...args.site.continuity, renew: false, resume_grace_seconds: 0 } };
+  return { connect, upstreamActivity: isActivity, textOnly: false, transport: 'webrtc', site };
 }

@@ -19,6 +19,11 @@ import type { FetchPort } from '../tools/types.js';
 import { createVisitorSession, type VisitorSession } from '../session/visitor-session.js';
 import type { BrowserSocket } from '../session/types.js';
 import { wantsWebrtc, webrtcSessionParts, type WebrtcEndpointDeps } from './webrtc-session.js';
+import { createResumeTokens } from '../session/resume-tokens.js';
+import { refuseResume } from './resume-refusal.js';
+
+/** Close code of a socket that dropped without a close frame. */
+const ABNORMAL_CLOSURE = 1006;
 
 export interface EndpointDeps {
   getConfig(): GatewayConfig;
@@ -55,6 +60,7 @@ const newSessionId = () => `vr_${globalThis.crypto.randomUUID().replace(/-/g, ''
 /** Creates the widget endpoint and its session registry. */
 export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
   const sessions = new Set<VisitorSession>();
+  const resumeTokens = createResumeTokens<VisitorSession>();
   let accepting = true;
   const onEmpty: Array<() => void> = [];
 
@@ -79,8 +85,37 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
     const engineId = site.engine;
     const token = request.url.searchParams.get('token') ?? undefined;
     const webrtc = deps.webrtc && wantsWebrtc(request.url, site, engine) ? deps.webrtc : undefined;
+    const origin = request.origin;
+    // Extension `resume`: the socket continues the token's session, or is told it is gone.
+    const handlersOf = (session: VisitorSession, socket: BrowserSocket): BrowserHandlers => {
+      // A bug in a frame handler ends that one session as `internal`, never the process.
+      const guarded =
+        <T>(handle: (frame: T) => void) =>
+        (frame: T) => {
+          if (!session.owns(socket)) return;
+          try {
+            handle(frame);
+          } catch (error) {
+            session.end(toGatewayError(error));
+          }
+        };
+      return {
+        onText: guarded((frame: string) => session.handleText(frame)),
+        onBinary: guarded((frame: Uint8Array) => session.handleBinary(frame)),
+        onClose: guarded((code?: number) => (code === ABNORMAL_CLOSURE ? session.handleBrowserDrop() : session.handleBrowserClose())),
+      };
+    };
+    const resumeToken = request.url.searchParams.get('resume');
     return {
       open(socket: BrowserSocket): BrowserHandlers {
+        if (resumeToken !== null) {
+          const resumed = resumeTokens.take(resumeToken, siteId, origin);
+          const ok = resumed?.resume(socket) === true;
+          deps.observer?.sessionResumed?.(siteId, ok ? 'resumed' : 'refused');
+          if (ok) return handlersOf(resumed!, socket);
+          deps.logger.info({ site: siteId }, 'resume refused: token unknown, used, expired or for another site');
+          return refuseResume(socket);
+        }
         const sessionId = newSessionId();
         const logger = deps.logger.child({ session_id: sessionId, site: siteId });
         const session = createVisitorSession(
@@ -93,6 +128,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             server: config.server,
             token,
             textOnly: request.url.searchParams.get('mode') === 'text',
+            pageTools: request.url.searchParams.get('page_tools') === '1',
             remoteAddress: request.remoteAddress,
             forwardedFor: request.forwardedFor,
             admission: deps.admission,
@@ -113,8 +149,10 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             logger,
             observer: deps.observer,
             toolFetch: deps.toolFetch,
+            issueResumeToken: () => resumeTokens.issue({ session, siteId, origin }),
             ...(webrtc && webrtcSessionParts(webrtc, { siteId, site, engineId, engine, socket, sidebandUrl: deps.upstreamUrls[engineId], ...deps, logger, onThrottled: (id, ms) => deps.admission.upstreamThrottled(id, ms), end: (error) => session.end(error) })),
             onEnd: () => {
+              resumeTokens.revoke(session);
               sessions.delete(session);
               if (sessions.size === 0) for (const resolve of onEmpty.splice(0)) resolve();
             },
@@ -123,21 +161,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
         );
         sessions.add(session);
         void session.start();
-        // A bug in a frame handler ends that one session as `internal`, never the process.
-        const guarded =
-          <T>(handle: (frame: T) => void) =>
-          (frame: T) => {
-            try {
-              handle(frame);
-            } catch (error) {
-              session.end(toGatewayError(error));
-            }
-          };
-        return {
-          onText: guarded((frame: string) => session.handleText(frame)),
-          onBinary: guarded((frame: Uint8Array) => session.handleBinary(frame)),
-          onClose: () => session.handleBrowserClose(),
-        };
+        return handlersOf(session, socket);
       },
     };
   };

@@ -18,13 +18,13 @@ export interface MeteringContext {
   observer?: SessionObserver;
 }
 
-/** Returns the `response.done` usage handler; the model comes from `session.created`. */
-export function createMetering(ctx: MeteringContext, upstreamSession: Record<string, unknown>): (usage: unknown) => void {
+/** Returns the `response.done` usage handler (it answers the cost); the model comes from `session.created`. */
+export function createMetering(ctx: MeteringContext, upstreamSession: Record<string, unknown>): (usage: unknown) => number | undefined {
   const model = typeof upstreamSession.model === 'string' ? upstreamSession.model : undefined;
   const pricing = pricingFor(ctx.engine, model);
   return (raw) => {
     const usage = usageFromResponse(raw);
-    if (!usage) return;
+    if (!usage) return undefined;
     const cost = costUsd(usage, pricing);
     try {
       ctx.admission.recordUsage(ctx.siteId, ctx.engineId, usage, cost);
@@ -33,5 +33,6 @@ export function createMetering(ctx: MeteringContext, upstreamSession: Record<str
     }
     ctx.observer?.usage?.(ctx.siteId, ctx.engineId, usage, cost);
     ctx.logger.debug({ usage, cost_usd: cost }, 'response usage');
+    return cost;
   };
 }

@@ -16,6 +16,30 @@ export interface AnswerFeedback {
   reason?: string;
 }
 
+/** One passage a search found: its id and score (never its text). */
+export interface RecordedPassage {
+  id: string;
+  score: number;
+}
+
+/**
+ * One answered turn, for the insight store (docs/PRIVACY.md): the visitor's question as text,
+ * what was searched and found, what was cited, and what it cost. Never any audio.
+ */
+export interface RecordedTurn {
+  sessionId: string;
+  /** The visitor token's `sub`, when the site signs visitors in; never an address. */
+  visitor?: string;
+  /** When the question was asked (ms since the epoch). */
+  at: number;
+  question: string;
+  searches: Array<{ query: string; passages: RecordedPassage[]; failed?: boolean }>;
+  citations: Array<{ id: string; title: string; url?: string }>;
+  /** The responses that answered it (feedback names one of them). */
+  responseIds: string[];
+  costUsd: number;
+}
+
 export interface SessionObserver {
   sessionOpened?(site: string): void;
   sessionClosed?(site: string, code: string): void;
@@ -24,4 +48,10 @@ export interface SessionObserver {
   toolCall?(site: string, tool: string, seconds: number, ok: boolean): void;
   usage?(site: string, engine: string, usage: TokenUsage, costUsd: number): void;
   feedback?(site: string, feedback: AnswerFeedback): void;
+  /** (extension `renewal`) The session moved to a new upstream session. */
+  sessionRenewed?(site: string, reason: 'expiring' | 'expired'): void;
+  /** (extension `resume`) A dropped browser came back (`resumed`) or its token was refused (`refused`). */
+  sessionResumed?(site: string, outcome: 'resumed' | 'refused'): void;
+  /** A turn ended (next question or session end); only called for sites with `insights` on. */
+  turnRecorded?(site: string, turn: RecordedTurn): void;
 }

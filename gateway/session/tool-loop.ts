@@ -34,6 +34,8 @@ export interface ToolLoopOptions {
   onToolCall?(tool: string, seconds: number, ok: boolean): void;
   /** The site's own tools (gateway/tools); any other name is an unknown tool. */
   siteTools?: SiteTools;
+  /** Each search and what it found (the insight recorder). */
+  onSearch?(query: string, passages: readonly Passage[], failed: boolean): void;
 }
 
 export interface ToolLoop {
@@ -129,9 +131,11 @@ export function createToolLoop(options: ToolLoopOptions): ToolLoop {
         : [];
       const passages = await withTimeout((signal) => searchPhrasings(retriever, query, alternatives, { top: retrieval.top, signal }));
       timed(SEARCH_TOOL, started, true);
+      options.onSearch?.(query, passages, false);
       return formatPassagesForModel(passages, retrieval.max_chars);
     } catch (error) {
       timed(SEARCH_TOOL, started, false);
+      options.onSearch?.(query, [], true);
       logger.warn({ reason: error instanceof Error ? error.message : String(error) }, 'search failed or timed out');
       return SEARCH_UNAVAILABLE;
     }

@@ -30,7 +30,7 @@ export interface Turns {
    * Browser `interrupt`: cancel the live response, truncate the last assistant audio item.
    * Returns the truncate sent, if one was.
    */
-  interrupt(playedMs: number): { itemId: string; audioEndMs: number } | undefined;
+  interrupt(playedMs: number): { itemId: string; audioEndMs: number; sentMs: number } | undefined;
   /** Browser `text`: stop the live answer, then add the message and ask for a response. */
   userText(text: string): void;
   /** Browser `commit` (manual turn detection). */
@@ -128,7 +128,7 @@ export function createTurns(dialect: Dialect, send: SendUpstream): Turns {
       item.truncated = true;
       const audioEndMs = Math.floor(Math.min(Math.max(playedMs, 0), sentMs));
       pendingTruncates.push(send(truncateEvent(item.id, audioEndMs)));
-      return { itemId: item.id, audioEndMs };
+      return { itemId: item.id, audioEndMs, sentMs };
     },
     pendingTexts: () => queue.filter((events) => events[0]?.type === 'conversation.item.create').length,
     userText(text) {

@@ -7,7 +7,7 @@ import type { Clock, ClockTimer } from '../clock.js';
 import type { EngineConfig, ServerConfig, SiteConfig } from '../config/schema.js';
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { Admission, Lease } from '../limits/types.js';
-import { CLOSE_CODE, checkAudioFrame, GATEWAY_EXTENSIONS, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ServerMessage } from '../protocol.js';
+import { CLOSE_CODE, checkAudioFrame, GATEWAY_EXTENSIONS, parseClientMessage, PROTOCOL_VERSION, SAMPLE_RATE, type ReadyMessage, type ServerMessage } from '../protocol.js';
 import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { webBase64 } from '../realtime/base64.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
@@ -17,16 +17,21 @@ import type { Retriever } from '../retrieval/types.js';
 import { verifyVisitorToken } from '../auth/jwt.js';
 import { visitorIdOf } from '../auth/visitor.js';
 import { createAudioRateMeter } from './audio-rate.js';
-import { configureUpstream } from './configure.js';
-import { createMetering } from './metering.js';
-import { createToolLoop, type ToolLoop } from './tool-loop.js';
-import { createTranslator } from './translator.js';
-import { createTurns, type Turns } from './turns.js';
-import { createSiteTools } from '../tools/site-tools.js';
+import { createMicCoalescer } from './mic-coalescer.js';
+import type { ToolLoop } from './tool-loop.js';
+import type { Turns } from './turns.js';
+import { hasPageTools } from '../tools/declaration.js';
+import { createSessionExtensions } from './extensions.js';
+import { createPageTools, type PageTools } from './page-tools.js';
+import { createTurnRecorder } from './turn-recorder.js';
 import type { FetchPort } from '../tools/types.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
 import type { BrowserSocket } from './types.js';
 import { settleUpstreamError } from './upstream-errors.js';
+import { createHeardConversation } from './renewal-log.js';
+import { createRenewal, type RenewalReason } from './renewal.js';
+import { createPauseState } from './resume.js';
+import { linkUpstream, openUpstream, type HeldEvents } from './upstream-link.js';
 
 export interface SessionContext {
   sessionId: string;
@@ -53,8 +58,14 @@ export interface SessionContext {
   observer?: SessionObserver;
   /** The network port of the site's HTTP tools; without it they answer as unknown tools. */
   toolFetch?: FetchPort;
+  /** (extension `resume`) A fresh resume token for this session, sent in each `ready`. */
+  issueResumeToken?(): string;
+  /** `page_tools=1` (extension): the widget runs page tools, so the model may be offered them. */
+  pageTools?: boolean;
   /** WebRTC transport: the visitor's audio bypasses the gateway, so these upstream events count as activity. */
   upstreamActivity?(event: UpstreamEvent): boolean;
+  /** `webrtc`: the session is a WebRTC call (extension `webrtc`; gateway/webrtc/). */
+  transport?: 'webrtc';
 }
 
 const REFUSALS: readonly string[] = ['unauthorized', 'rate_limited', 'over_budget', 'upstream_unavailable'];
@@ -68,6 +79,12 @@ export interface VisitorSession {
   handleText(frame: string): void;
   handleBinary(frame: Uint8Array): void;
   handleBrowserClose(): void;
+  /** The browser's socket dropped without a close frame: pause for the resume grace time, or end. */
+  handleBrowserDrop(): void;
+  /** (extension `resume`) Continues on a new browser socket; false when the session is gone. */
+  resume(socket: BrowserSocket): boolean;
+  /** Whether frames of this socket still belong to the session (a resume replaces it). */
+  owns(socket: BrowserSocket): boolean;
   /** Ends the session with an error frame and its close code (or silently without one). */
   end(error?: GatewayError): void;
 }
@@ -78,7 +95,7 @@ const MAX_EARLY_TEXTS = 4;
 const MAX_PENDING_TEXTS = 4;
 
 /** Creates a visitor session; call start() once the browser socket is open. */
-export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket): VisitorSession {
+export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserSocket): VisitorSession {
   const { clock, logger, site } = ctx;
   // The composition root installs the runtime's fast codec (installBase64Codec); webBase64 delegates to it.
   const base64 = webBase64;
@@ -87,6 +104,10 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   const manual = site.turn_detection.type === 'manual';
   const maxBuffered = ctx.server.max_buffered_kb * 1024;
   const earlyTexts: string[] = [];
+  let browser = firstBrowser;
+  const heard = createHeardConversation();
+  const pauseState = createPauseState(clock);
+  let visitorId = '';
   let state: SessionState = 'starting';
   let browserOpen = true;
   let lease: Lease | undefined;
@@ -98,6 +119,19 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   let lastActivity = clock.now();
   let readyAt: number | undefined;
   let textOnly = ctx.textOnly === true;
+  // Off by default (audio.coalesce_ms: 0): then each frame is its own append, as before.
+  const mic = createMicCoalescer({ holdMs: site.audio.coalesce_ms, bytesPerMs: (SAMPLE_RATE * 2) / 1000, clock, send: (pcm) => upstream?.appendAudio(base64.encode(pcm)) });
+  let pageTools: PageTools | undefined;
+  const sessionExtensions = createSessionExtensions({
+    siteId: ctx.siteId,
+    sessionId: ctx.sessionId,
+    observer: ctx.observer,
+    pageTools: () => pageTools,
+    pageToolsOffered: ctx.pageTools === true && hasPageTools(site.tools),
+  });
+  // Only for sites with `insights` on (docs/PRIVACY.md): nothing is collected otherwise.
+  const recordTurn = site.insights ? ctx.observer?.turnRecorded : undefined;
+  const recorder = recordTurn && createTurnRecorder(ctx.sessionId, () => clock.now(), (turn) => recordTurn(ctx.siteId, turn));
 
   // A function, so TypeScript does not narrow `state` across awaits.
   const ended = () => state === 'ended';
@@ -111,6 +145,11 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   };
 
   const send = (message: ServerMessage) => {
+    recorder?.message(message);
+    heard.observe(message);
+    if (message.type === 'response_started') pauseState.responseStarted();
+    // Nobody would hear it: a response that starts while the visitor is away is cancelled at once.
+    if (message.type === 'response_started' && pauseState.paused) turns?.interrupt(0);
     if (!browserOpen || browserStalled()) return;
     browser.sendText(JSON.stringify(message));
   };
@@ -121,6 +160,11 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
     if (maxTimer !== undefined) clock.clearTimeout(maxTimer);
     if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
     abort.abort();
+    // Audio the visitor already spoke goes out before the upstream closes (the close frame follows it).
+    mic.flush();
+    renewal.close();
+    pauseState.resumed();
+    recorder?.end();
     tools?.close();
     upstream?.close();
     lease?.release();
@@ -150,6 +194,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   };
 
   const sendAudio = (pcm: Uint8Array) => {
+    pauseState.audioSent();
     if (!browserOpen || browserStalled()) return;
     browser.sendBinary(pcm);
   };
@@ -167,7 +212,30 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
     // Each typed message becomes a paid response: a flood is refused rather than queued.
     if (turns!.pendingTexts() >= MAX_PENDING_TEXTS) return fail('too many messages waiting for an answer');
     if (ctx.server.log_transcripts) logger.info({ text }, 'visitor typed');
+    recorder?.inputStarted();
     turns!.userText(text);
+  };
+
+  const readyMessage = (): ReadyMessage => {
+    const continuity = site.continuity;
+    const extensions = GATEWAY_EXTENSIONS.filter((name) => {
+      if (name === 'resume') return continuity.resume_grace_seconds > 0 && ctx.issueResumeToken !== undefined;
+      if (name === 'renewal') return continuity.renew;
+      if (name === 'webrtc') return ctx.transport === 'webrtc';
+      return sessionExtensions.names.includes(name);
+    });
+    const resumeToken = extensions.includes('resume') ? ctx.issueResumeToken?.() : undefined;
+    return {
+      type: 'ready',
+      session_id: ctx.sessionId,
+      protocol: PROTOCOL_VERSION,
+      sample_rate: SAMPLE_RATE,
+      turn_detection: manual ? 'manual' : 'server_vad',
+      max_session_s: site.limits.max_session_seconds,
+      engine: ctx.engine.kind,
+      extensions,
+      ...(resumeToken ? { resume_token: resumeToken } : {}),
+    };
   };
 
   const becomeReady = (connection: RealtimeConnection) => {
@@ -180,93 +248,134 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
     );
     scheduleIdle();
     if (site.greeting) turns!.requestResponse([responseCreateEvent(greetingInstructions(site.greeting))]);
-    send({
-      type: 'ready',
-      session_id: ctx.sessionId,
-      protocol: PROTOCOL_VERSION,
-      sample_rate: SAMPLE_RATE,
-      turn_detection: manual ? 'manual' : 'server_vad',
-      max_session_s: site.limits.max_session_seconds,
-      engine: ctx.engine.kind,
-      extensions: [...GATEWAY_EXTENSIONS],
-    });
+    send(readyMessage());
     logger.info({ engine: ctx.engineId, dialect: connection.dialect.name }, 'session ready');
     for (const text of earlyTexts.splice(0)) userText(text);
   };
 
+  const admit = async () => {
+    const granted = await ctx.admission.admit({
+      siteId: ctx.siteId,
+      site,
+      engineId: ctx.engineId,
+      engine: ctx.engine,
+      visitorId,
+      signal: abort.signal,
+      onQueued: (retryInMs) => {
+        if (state === 'starting') send({ type: 'queued', retry_in_ms: Math.max(0, Math.round(retryInMs)) });
+      },
+    });
+    if (ended()) granted.release();
+    else lease = granted;
+  };
+
+  const onUpstreamClose = (connection: RealtimeConnection, code: number) => {
+    // A replaced upstream's close is expected; the service ending the session at its cap is a renewal.
+    if (ended() || connection !== upstream || renewal.active) return;
+    if (state === 'ready' && renewal.upstreamClosed()) return;
+    const during = state === 'starting' ? 'upstream_unavailable' : 'upstream_error';
+    end(new GatewayError(during, `the voice service closed the session (${code})`));
+  };
+  const open = async () => {
+    const opened = await openUpstream(ctx, abort.signal, { textOnly, offerPageTools: pageTools !== undefined, onClose: onUpstreamClose });
+    if (ended()) opened.connection.close();
+    return opened;
+  };
+
+  /** Makes `connection` the session's upstream: its turns, tool loop, metering and translator. */
+  const attach = (connection: RealtimeConnection, held: HeldEvents, onReady?: () => void) => {
+    upstream = connection;
+    const link = linkUpstream(ctx, connection, {
+      sendToBrowser: send,
+      pageTools,
+      onSearch: recorder && ((query, passages, failed) => recorder.searched(query, passages, failed)),
+      onCost: recorder && ((cost) => recorder.cost(cost)),
+      sendAudio,
+      onError: (error, activeTurns) => {
+        if (error.code === 'session_expired' && renewal.expired()) return;
+        const verdict = settleUpstreamError(error, activeTurns);
+        logger.warn({ upstream_code: error.code, upstream_message: error.message, event_id: error.event_id, verdict }, 'upstream error');
+        if (verdict === 'fatal') end(new GatewayError('upstream_error', 'the voice service failed'));
+      },
+      onIdleEnd: () => end(new GatewayError('session_expired', 'the visitor was silent for idle_timeout_ms')),
+    });
+    ({ turns, tools } = link);
+    connection.onEvent((event) => {
+      if (connection !== upstream) return;
+      if (ctx.upstreamActivity?.(event)) lastActivity = clock.now();
+      link.translate(event);
+      if (event.type === 'response.done') renewal.turnEnded();
+    });
+    onReady?.();
+    for (const event of held.take()) link.translate(event);
+    held.stop();
+    renewal.plan(connection.session);
+  };
+
+  // Extension `renewal`: a new admission and upstream session, the same settings and the heard
+  // conversation as text items, switched to between turns.
+  const renew = async (reason: RenewalReason) => {
+    const previous = upstream!;
+    send({ type: 'renewing' });
+    const live = turns?.liveResponse();
+    if (live !== undefined) send({ type: 'response_done', response_id: live, status: 'incomplete' });
+    lease?.release();
+    lease = undefined;
+    await admit();
+    const next = await open();
+    if (ended()) return;
+    for (const event of heard.replayEvents(next.connection.dialect.name)) next.connection.send(event);
+    tools?.close();
+    attach(next.connection, next.held);
+    previous.close();
+    ctx.observer?.sessionRenewed?.(ctx.siteId, reason);
+    logger.info({ reason, replayed_turns: heard.turns().length }, 'upstream session renewed');
+    send({ type: 'renewed' });
+    for (const text of earlyTexts.splice(0)) userText(text);
+  };
+
+  const renewal = createRenewal({
+    settings: site.continuity,
+    clock,
+    logger,
+    betweenTurns: () => turns !== undefined && turns.liveResponse() === undefined && turns.pendingTexts() === 0,
+    renew,
+    fail: (error) => end(error),
+  });
+
   const start = async () => {
     try {
       const visitor = await verifyVisitorToken(site.auth, ctx.siteId, ctx.token, clock.now());
-      const visitorId = visitorIdOf({
+      recorder?.identify(visitor.sub);
+      visitorId = visitorIdOf({
         remoteAddress: ctx.remoteAddress,
         forwardedFor: ctx.forwardedFor,
         trustProxy: ctx.server.trust_proxy,
         sub: visitor.sub,
       });
-      const granted = await ctx.admission.admit({
-        siteId: ctx.siteId,
-        site,
-        engineId: ctx.engineId,
-        engine: ctx.engine,
-        visitorId,
-        signal: abort.signal,
-        onQueued: (retryInMs) => {
-          if (state === 'starting') send({ type: 'queued', retry_in_ms: Math.max(0, Math.round(retryInMs)) });
-        },
-      });
-      if (ended()) return void granted.release();
-      lease = granted;
-      const connectStarted = clock.now();
-      const connection = await ctx.connect(abort.signal);
-      if (ended()) return void connection.close();
-      upstream = connection;
-      connection.onClose((code) => {
-        if (ended()) return;
-        const during = state === 'starting' ? 'upstream_unavailable' : 'upstream_error';
-        end(new GatewayError(during, `the voice service closed the session (${code})`));
-      });
-      const sendUpstream = (event: Record<string, unknown>) => connection.send(event);
-      turns = createTurns(connection.dialect, sendUpstream);
-      const activeTurns = turns;
-      tools = createToolLoop({
-        retriever: ctx.retriever,
-        retrieval: site.retrieval,
-        sendUpstream,
-        sendToBrowser: send,
-        requestResponse: () => activeTurns.requestResponse([responseCreateEvent()]),
-        clock,
-        logger,
-        onToolCall: (tool, seconds, ok) => ctx.observer?.toolCall?.(ctx.siteId, tool, seconds, ok),
-        siteTools: ctx.toolFetch && createSiteTools(site.tools, { fetch: ctx.toolFetch, clock, logger }),
-      });
-      const metering = createMetering(ctx, connection.session);
-      const translate = createTranslator({
-        sendToBrowser: send,
-        sendAudio,
-        turns,
-        tools,
-        onUsage: metering,
-        onError: (error) => {
-          const verdict = settleUpstreamError(error, activeTurns);
-          logger.warn({ upstream_code: error.code, upstream_message: error.message, event_id: error.event_id, verdict }, 'upstream error');
-          if (verdict === 'fatal') end(new GatewayError('upstream_error', 'the voice service failed'));
-        },
-        decodeAudio: base64.decode,
-        logTranscripts: ctx.server.log_transcripts,
-        logger,
-        onIdleEnd: () => end(new GatewayError('session_expired', 'the visitor was silent for idle_timeout_ms')),
-      });
-      const early: UpstreamEvent[] = [];
-      await configureUpstream(connection, site, ctx.engine, clock, logger, (event) => early.push(event), abort.signal, { textOnly });
+      await admit();
+      if (sessionExtensions.names.includes('page_tools')) pageTools = createPageTools(site, { send, clock, logger });
       if (ended()) return;
-      ctx.observer?.upstreamConnect?.(ctx.engineId, (clock.now() - connectStarted) / 1000);
-      const activity = ctx.upstreamActivity;
-      connection.onEvent(activity ? (event) => (activity(event) && (lastActivity = clock.now()), translate(event)) : translate);
-      becomeReady(connection);
-      for (const event of early) translate(event);
+      const { connection, held } = await open();
+      if (ended()) return;
+      attach(connection, held, () => becomeReady(connection));
     } catch (error) {
       end(toGatewayError(error));
     }
+  };
+
+  // Extension `resume`: the answer in flight stops where the visitor stopped hearing it, and
+  // nothing more is generated until they are back or the grace time is over.
+  const cutAnswerInFlight = () => {
+    const truncate = turns?.interrupt(pauseState.playedMs());
+    if (truncate) heard.interrupted(truncate.itemId, truncate.audioEndMs, truncate.sentMs);
+    return truncate;
+  };
+  const pause = () => {
+    browserOpen = false;
+    const truncate = cutAnswerInFlight();
+    logger.info({ grace_seconds: site.continuity.resume_grace_seconds, truncated: truncate?.audioEndMs }, 'browser socket dropped: paused');
+    pauseState.pause(site.continuity.resume_grace_seconds * 1000, () => end());
   };
 
   const fail = (message: string) => end(new GatewayError('bad_message', message));
@@ -274,6 +383,7 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
   // Barge-in: the debug line lets operators (and the end-to-end tests) see where a truncate landed.
   const interrupt = (playedMs: number) => {
     const truncate = turns!.interrupt(playedMs);
+    if (truncate) heard.interrupted(truncate.itemId, truncate.audioEndMs, truncate.sentMs);
     if (!truncate) logger.debug({ played_ms: playedMs }, 'interrupt: nothing to truncate');
     else logger.debug({ played_ms: playedMs, item_id: truncate.itemId, audio_end_ms: truncate.audioEndMs }, 'interrupt: assistant audio truncated');
   };
@@ -289,23 +399,34 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       const parsed = parseClientMessage(frame);
       if (!parsed.ok) return fail(parsed.message);
       const message = parsed.message;
-      if (state === 'starting') {
+      if (state === 'starting' || renewal.active) {
         if (message.type !== 'text') return;
         if (earlyTexts.length >= MAX_EARLY_TEXTS) return fail('too many messages before ready');
         earlyTexts.push(message.text);
         return;
       }
       lastActivity = clock.now();
+      // Held microphone audio precedes whatever the visitor does next.
+      mic.flush();
       if (message.type === 'text') userText(message.text);
       else if (message.type === 'interrupt') interrupt(message.played_ms);
+      else if (message.type === 'feedback' || message.type === 'page_tool_result') {
+        const problem = sessionExtensions.handle(message);
+        if (problem) fail(problem);
+      }
       else if (!manual) fail('commit is only allowed with manual turn detection');
-      else turns!.commit();
+      else {
+        recorder?.inputStarted();
+        turns!.commit();
+      }
     },
     handleBinary(frame) {
       if (state === 'ended') return;
       const problem = checkAudioFrame(frame.byteLength);
       if (problem) return fail(problem);
       if (state !== 'ready') return fail('audio before ready');
+      // While the upstream is renewed there is no session to hear it (documented: the widget shows "one moment").
+      if (renewal.active) return;
       const now = clock.now();
       if (!rate.accept(frame.byteLength, now)) return fail('audio arrives faster than real time');
       lastActivity = now;
@@ -316,12 +437,34 @@ export function createVisitorSession(ctx: SessionContext, browser: BrowserSocket
       }
       // An upstream that stops reading must not make the gateway buffer the visitor's audio without bound.
       if (upstream!.bufferedAmount > maxBuffered) return end(new GatewayError('upstream_error', 'the upstream is not reading'));
-      upstream!.appendAudio(base64.encode(frame));
+      mic.push(frame);
     },
     handleBrowserClose() {
       browserOpen = false;
       end();
     },
+    handleBrowserDrop() {
+      if (state === 'ready' && site.continuity.resume_grace_seconds > 0 && ctx.issueResumeToken) pause();
+      else this.handleBrowserClose();
+    },
+    resume(socket) {
+      if (state !== 'ready') return false;
+      // A socket the gateway still thinks open (a half-open TCP connection) is replaced.
+      if (browserOpen) {
+        browserOpen = false;
+        browser.close(1000, 'resumed elsewhere');
+        cutAnswerInFlight();
+      }
+      pauseState.resumed();
+      browser = socket;
+      browserOpen = true;
+      lastActivity = clock.now();
+      logger.info({}, 'browser resumed the session');
+      send({ ...readyMessage(), resumed: true });
+      if (renewal.active) send({ type: 'renewing' });
+      return true;
+    },
+    owns: (socket) => socket === browser,
     end,
   };
 }

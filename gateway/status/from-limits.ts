@@ -19,6 +19,9 @@ export interface TokenTally {
   /** One tool call (search or a site tool) and whether it succeeded. */
   toolCall(siteId: string, ok: boolean, now: number): void;
   toolCallsToday(siteId: string, now: number): { calls: number; errors: number };
+  /** One rated answer (extension `feedback`). */
+  feedback(siteId: string, rating: 'up' | 'down', now: number): void;
+  feedbackToday(siteId: string, now: number): { up: number; down: number };
 }
 
 /** Creates an empty tally that resets at midnight UTC. */
@@ -26,12 +29,14 @@ export function createTokenTally(): TokenTally {
   let day = '';
   const bySite = new Map<string, number>();
   const toolsBySite = new Map<string, { calls: number; errors: number }>();
+  const ratingsBySite = new Map<string, { up: number; down: number }>();
   const roll = (now: number) => {
     const today = new Date(now).toISOString().slice(0, 10);
     if (today !== day) {
       day = today;
       bySite.clear();
       toolsBySite.clear();
+      ratingsBySite.clear();
     }
   };
   return {
@@ -51,6 +56,15 @@ export function createTokenTally(): TokenTally {
     toolCallsToday(siteId, now) {
       roll(now);
       return toolsBySite.get(siteId) ?? { calls: 0, errors: 0 };
+    },
+    feedback(siteId, rating, now) {
+      roll(now);
+      const counts = ratingsBySite.get(siteId) ?? { up: 0, down: 0 };
+      ratingsBySite.set(siteId, { ...counts, [rating]: counts[rating] + 1 });
+    },
+    feedbackToday(siteId, now) {
+      roll(now);
+      return ratingsBySite.get(siteId) ?? { up: 0, down: 0 };
     },
   };
 }
@@ -85,6 +99,8 @@ export function toStatusSnapshot(config: GatewayConfig, limits: LimitsSnapshot, 
         tokensToday: tally.today(id, now),
         toolCallsToday: tally.toolCallsToday(id, now).calls,
         toolErrorsToday: tally.toolCallsToday(id, now).errors,
+        ratedUpToday: tally.feedbackToday(id, now).up,
+        ratedDownToday: tally.feedbackToday(id, now).down,
         costTodayUsd: figures?.costTodayUsd ?? 0,
         dailyBudgetUsd: site.limits.daily_budget_usd,
       };

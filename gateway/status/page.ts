@@ -4,13 +4,12 @@
  * hour, so an owner sees at a glance whether a site is near its limits. Plain HTML and inline
  * SVG: no script, so the page runs under `default-src 'none'`.
  */
+import type { InsightReport } from '../insights/report.js';
+import { escapeHtml, renderInsights } from './insights-section.js';
 import type { EngineStatus, SiteStatus, StatusSnapshot } from './types.js';
 
 /** The Content-Security-Policy the page is served with. */
 export const STATUS_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
 
 const money = (usd: number) => `$${usd < 10 ? usd.toFixed(3) : usd.toFixed(2)}`;
 
@@ -58,6 +57,7 @@ ${meter('Connections, last minute', `${site.connectionsLastMinute}${site.connect
 ${meter('Cost today', `${money(site.costTodayUsd)}${site.dailyBudgetUsd !== undefined ? ` / ${money(site.dailyBudgetUsd)}` : ''}`, budget, sparkline(series('costTodayUsd'), site.dailyBudgetUsd))}
 ${meter('Tokens today', site.tokensToday.toLocaleString('en-US'), undefined, sparkline(series('tokensToday')))}
 ${meter('Tool calls today', `${site.toolCallsToday}${site.toolErrorsToday ? ` (${site.toolErrorsToday} failed)` : ''}`, undefined, sparkline(series('toolCallsToday')))}
+${meter('Answers rated today', `${site.ratedUpToday ?? 0} up · ${site.ratedDownToday ?? 0} down`, undefined, sparkline(series('ratedDownToday')))}
 </section>`;
 }
 
@@ -68,8 +68,8 @@ function engineRow(engine: EngineStatus): string {
   return `<tr class="${state}"><th scope="row">${escapeHtml(engine.id)}</th><td>${escapeHtml(engine.kind)}</td><td>${engine.connectionsLastMinute}${cpm}</td><td>${engine.tokensLastMinute.toLocaleString('en-US')}${tpm}</td><td>${money(engine.costTodayUsd)}</td></tr>`;
 }
 
-/** Renders the page from the samples, newest last; an empty history renders a notice. */
-export function renderStatusPage(history: readonly StatusSnapshot[]): string {
+/** Renders the page from the samples, newest last (an empty history renders a notice), and the sites' insight reports. */
+export function renderStatusPage(history: readonly StatusSnapshot[], insights: readonly InsightReport[] = []): string {
   const latest = history.at(-1);
   const body = !latest
     ? '<p>No samples yet.</p>'
@@ -89,7 +89,7 @@ caption{text-align:left;font-weight:600;padding:.3rem 0}.sites{display:grid;grid
 .meter{display:grid;grid-template-columns:1fr auto;align-items:center;margin:.35rem 0}.meter svg{grid-column:1/3}
 .label{color:#57606a}.value{font-variant-numeric:tabular-nums}.pct{color:#57606a}.near .pct{color:#9a6700}.over .pct,.over .value{color:#cf222e;font-weight:600}
 tr.near td{color:#9a6700}tr.over td{color:#cf222e}.line{fill:none;stroke:#0969da;stroke-width:1.5}.limit{stroke:#cf222e;stroke-dasharray:3 3}
-.store.over{color:#cf222e;font-weight:600}
+.store.over{color:#cf222e;font-weight:600}.insights li{margin:.15rem 0}.insights .n{color:#57606a;font-variant-numeric:tabular-nums}
 @media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}table,.site{background:#161b22}th,td{border-color:#30363d}.label,.pct,.site small{color:#8b949e}}
-</style></head><body><h1>voice-rag gateway status</h1>${body}</body></html>`;
+</style></head><body><h1>voice-rag gateway status</h1>${body}${renderInsights(insights)}</body></html>`;
 }

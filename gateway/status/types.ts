@@ -12,6 +12,9 @@ export interface SiteStatus {
   /** Tool calls today (search and site tools), and how many of them failed. */
   toolCallsToday: number;
   toolErrorsToday: number;
+  /** Answers rated up and down today (extension `feedback`). */
+  ratedUpToday?: number;
+  ratedDownToday?: number;
   costTodayUsd: number;
   dailyBudgetUsd?: number;
 }

@@ -1,11 +1,13 @@
 /**
  * The `tools` block of a site (docs/CONFIG.md `sites.*.tools`) as a zod schema, with the checks
  * `voice-rag check` runs on it: compilable object schemas, URLs whose origin no argument can
- * change, placeholders that name required parameters, no reserved headers, no built-in names.
+ * change, placeholders that name required parameters, no reserved headers, no built-in names;
+ * page tools (run in the visitor's browser) are in page-tool-schema.ts.
  */
 import { z } from 'zod';
 import { compileParameters } from './json-schema.js';
 import { templateOrigin } from './request.js';
+import { BUILT_IN_PAGE_TOOLS, pageToolSchema } from './page-tool-schema.js';
 import { BUILT_IN_TOOL_NAMES, PLACEHOLDER } from './types.js';
 
 /** Headers a tool may not set: they would change where or how the request goes. */
@@ -51,7 +53,7 @@ export const httpToolSchema = z
     }
   });
 
-export const siteToolSchema = z.discriminatedUnion('kind', [httpToolSchema]);
+export const siteToolSchema = z.discriminatedUnion('kind', [httpToolSchema, pageToolSchema]);
 
 /** A site's tools by name: names as the Realtime API accepts them, the gateway's own ones taken. */
 export const siteToolsSchema = z.record(z.string(), siteToolSchema).superRefine(
@@ -60,6 +62,10 @@ export const siteToolsSchema = z.record(z.string(), siteToolSchema).superRefine(
       if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'tool names are 1-64 letters, digits, _ and -' });
       else if (BUILT_IN_TOOL_NAMES.includes(name)) {
         ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is a built-in tool (${BUILT_IN_TOOL_NAMES.join(', ')}); choose another name` });
+      } else if (Object.hasOwn(BUILT_IN_PAGE_TOOLS, name) && tools[name]?.kind !== 'page') {
+        ctx.addIssue({ code: 'custom', path: [name], message: `"${name}" is a built-in page tool; declare it with kind: page or choose another name` });
+      } else if (tools[name]?.kind === 'page' && !Object.hasOwn(BUILT_IN_PAGE_TOOLS, name) && !tools[name].description) {
+        ctx.addIssue({ code: 'custom', path: [name, 'description'], message: 'a page tool the page registers needs a description (the model reads it)' });
       }
     }
   },

@@ -14,7 +14,7 @@ import { buildRequest } from './request.js';
 import { pickFields, readLimited } from './response.js';
 import { toolError, type FetchPort, type ToolResult } from './types.js';
 
-/** The site tools of one session, as the tool loop uses them. */
+/** The site tools of one session, as the tool loop uses them (HTTP tools here, page tools in session/page-tools.ts). */
 export interface SiteTools {
   has(name: string): boolean;
   /** Runs a declared tool; never throws. `signal` aborts it (session end). */
@@ -38,7 +38,10 @@ const compiled = new WeakMap<object, Map<string, CompiledTool>>();
 function compileAll(tools: NonNullable<SiteConfig['tools']>): Map<string, CompiledTool> {
   let byName = compiled.get(tools);
   if (!byName) {
-    byName = new Map(Object.entries(tools).map(([name, config]) => [name, { config, validate: compileParameters(config.parameters) }]));
+    byName = new Map();
+    for (const [name, config] of Object.entries(tools)) {
+      if (config.kind === 'http') byName.set(name, { config, validate: compileParameters(config.parameters) });
+    }
     compiled.set(tools, byName);
   }
   return byName;
@@ -53,10 +56,11 @@ function parseObject(args: string): Record<string, unknown> | undefined {
   }
 }
 
-/** The site's tools, or undefined when it declares none. */
+/** The site's HTTP tools, or undefined when it declares none. */
 export function createSiteTools(tools: SiteConfig['tools'], deps: SiteToolsDeps): SiteTools | undefined {
   if (!tools || Object.keys(tools).length === 0) return undefined;
   const byName = compileAll(tools);
+  if (byName.size === 0) return undefined;
   const { clock, logger } = deps;
 
   const request = async (name: string, tool: HttpToolConfig, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolResult> => {
@@ -109,5 +113,15 @@ export function createSiteTools(tools: SiteConfig['tools'], deps: SiteToolsDeps)
         signal.removeEventListener('abort', onAbort);
       }
     },
+  };
+}
+
+/** One set of tools made of several (HTTP and page tools): the first that has a name runs it. */
+export function combineSiteTools(...sets: Array<SiteTools | undefined>): SiteTools | undefined {
+  const present = sets.filter((set): set is SiteTools => set !== undefined);
+  if (present.length <= 1) return present[0];
+  return {
+    has: (name) => present.some((set) => set.has(name)),
+    call: (name, args, signal) => (present.find((set) => set.has(name)) ?? present[0]!).call(name, args, signal),
   };
 }

@@ -13,7 +13,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const gatewayDir = join(root, 'gateway');
 
 /** The runtime-free core (docs/ARCHITECTURE.md): the seven folders of issue 17, and auth/ and status/, clean too. */
-const CORE_FOLDERS = ['retrieval', 'engines', 'session', 'limits', 'realtime', 'usage', 'config', 'auth', 'status', 'tools'];
+const CORE_FOLDERS = ['retrieval', 'engines', 'session', 'limits', 'realtime', 'usage', 'config', 'auth', 'status', 'tools', 'insights'];
 
 /**
  * Files not clean yet, each with what it still does: empty now that every core folder is clean.

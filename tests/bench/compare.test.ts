@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonTable, ratio } from '../../bench/compare.js';
+import { comparisonTable, ratio, variantTables } from '../../bench/compare.js';
+import { groupOfModel } from '../../bench/recorder.js';
 import type { AudioStep, RunResult } from '../../bench/parts/audio.js';
 import type { AudioResult } from '../../bench/results.js';
 
@@ -55,5 +56,43 @@ describe('comparison with the baseline build', () => {
     const audio: AudioResult = { timing: { warmupMs: 1, measureMs: 1, sliceMs: 1, drainMs: 1, connectBatch: 1 }, idle: undefined, steps: [] };
     expect(comparisonTable(audio, 'not available: no such commit').join(' ')).toContain('no step measured it');
     expect(comparisonTable(audio, undefined)).toEqual([]);
+  });
+});
+
+describe('variants of this build in the same slices', () => {
+  const timing = { warmupMs: 1, measureMs: 1, sliceMs: 1, drainMs: 1, connectBatch: 1 };
+  const coalescedAdded = { up: { p50: 20.5, p99: 41, max: 44 }, down: added.down };
+
+  it('shows coalescing as CPU saved against up-link latency added, next to the per-frame figures', () => {
+    const step: AudioStep = {
+      sessions: 200,
+      floor: run(0, 0),
+      gateway: run(40, 4),
+      addedMs: added,
+      perSession: { cpuPercent: 0.2, rssBytes: 80 * 1024 },
+      coalesced: { run: run(26, 3), addedMs: coalescedAdded, perSession: { cpuPercent: 0.13, rssBytes: 80 * 1024 } },
+    };
+    const audio: AudioResult = { timing, idle: { cpuPercent: 1, rssBytes: 40 * 2 ** 20 }, coalescedIdle: { cpuPercent: 1, rssBytes: 41 * 2 ** 20 }, steps: [step] };
+    const text = variantTables(audio, { coalesced: 'audio.coalesce_ms: 60' }).join('\n');
+    expect(text).toContain('**Microphone coalescing** (audio.coalesce_ms: 60)');
+    expect(text).toContain('Idle RSS: 41.0 MB (single process 40.0 MB)');
+    const rows = text.split('\n').filter((line) => /^\| \d/.test(line));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toContain('0.1300 / 0.2000 (0.65×)');
+    expect(rows[0]).toContain('13.0 / 20.0 (0.65×)');
+    expect(rows[0]).toContain('20.50 / 0.50 · 41.00 / 2.00 · 44.00 / 4.00');
+    expect(text).not.toContain('serve --workers');
+  });
+
+  it('prints nothing for a variant the run did not have, and tells the groups apart by deployment', () => {
+    const audio: AudioResult = { timing, idle: undefined, steps: [{ sessions: 50, floor: run(0, 0), addedMs: added }] };
+    expect(variantTables(audio, {})).toEqual([]);
+    expect(['bench-floor', 'bench', 'bench-baseline', 'bench-workers', 'bench-coalesced'].map(groupOfModel)).toEqual([
+      'floor',
+      'gateway',
+      'baseline',
+      'workers',
+      'coalesced',
+    ]);
   });
 });

@@ -33,7 +33,8 @@ beforeAll(async () => {
   upstream = await ScriptedUpstream.start({ dialect: 'ga' });
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
-  const config = testConfig({ site: { transport: 'webrtc', origins: [origin] } });
+  // A werift answer on a busy 2-core machine can take seconds: the engine's connect timeout covers creating the call.
+  const config = testConfig({ site: { transport: 'webrtc', origins: [origin] }, engine: { connect_timeout_ms: 15_000 } });
   gateway = createGateway({
     getConfig: () => config,
     admission: createUnlimitedAdmission(),

@@ -95,7 +95,7 @@ describe('widget protocol module', () => {
   });
 
   it('keeps the message unions narrow', () => {
-    expectTypeOf<ClientMessage['type']>().toEqualTypeOf<'text' | 'interrupt' | 'commit'>();
+    expectTypeOf<ClientMessage['type']>().toEqualTypeOf<'text' | 'interrupt' | 'commit' | 'feedback' | 'page_tool_result'>();
     expectTypeOf<ErrorCode>().toEqualTypeOf<
       | 'bad_message' | 'unauthorized' | 'over_budget' | 'session_expired' | 'rate_limited'
       | 'upstream_error' | 'upstream_unavailable' | 'server_shutdown' | 'internal'

@@ -9,6 +9,7 @@ import { configSchema, type GatewayConfig } from '../../gateway/config/schema.js
 import type { Admission } from '../../gateway/limits/types.js';
 import { createLogger } from '../../gateway/node/log.js';
 import type { TokenSource } from '../../gateway/realtime/token-cache.js';
+import type { SessionObserver } from '../../gateway/session/observer.js';
 import { createUnlimitedAdmission } from '../../gateway/server/unlimited-admission.js';
 import { createGateway, type Gateway } from '../../gateway/server/gateway.js';
 import { createMemoryRetriever, NORTHWIND_PASSAGES, type MemoryRetriever } from './memory-retriever.js';
@@ -43,6 +44,8 @@ export interface HarnessOptions {
   credential?: TokenSource;
   /** Engine id → URL, replacing the scripted upstream for those engines. */
   upstreamUrls?: Record<string, string>;
+  /** The sessions' observer (metrics, the insight recorder). */
+  observer?: SessionObserver;
   /** @default 'debug' so every line a failure path could write is captured */
   logLevel?: 'debug' | 'info' | 'warn';
 }
@@ -140,6 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock: options.clock,
     upstreamUrls: { ...Object.fromEntries(engineIds.map((id) => [id, upstream.url])), ...options.upstreamUrls },
     credential: options.credential,
+    observer: options.observer,
   });
   const { port, server } = await gateway.listen();
   const widgets: WidgetClient[] = [];

@@ -46,6 +46,8 @@ export interface ScriptedUpstreamOptions {
   refuseSessionFields?: string[];
   /** Session fields (dotted) left out of the `session.updated` echo, as a service that ignores them. */
   dropSessionFields?: string[];
+  /** `session.created`'s `expires_at` (Unix seconds) instead of the fixture's (set through ScriptedUpstream.expiresAt). */
+  expiresAt?: number;
 }
 
 const pathIn = (value: Json, path: string): { parent: Json; key: string } | undefined => {
@@ -114,7 +116,8 @@ export class ScriptedConnection {
     this.handshake = handshake;
     this.options = options;
     const dialect = options.dialect ?? 'ga';
-    const created = sessionCreatedOf(dialect);
+    const fixture = sessionCreatedOf(dialect);
+    const created = options.expiresAt === undefined ? fixture : { ...fixture, session: { ...fixture.session, expires_at: options.expiresAt } };
     this.session = structuredClone(created.session) as Json;
     this.closed = new Promise((resolve) => ws.once('close', (code) => {
       this.isOpen = false;
@@ -195,6 +198,12 @@ export class ScriptedConnection {
         this.sendScripted(this.inflate(event));
       }
     }
+  }
+
+  /** Ends the session as the service does at its cap: an `error` with code `session_expired`, then a close. */
+  expire(): void {
+    this.send({ type: 'error', event_id: serverEventId(), error: { type: 'invalid_request_error', code: 'session_expired', message: 'Your session hit the maximum duration of 30 minutes.', param: null, event_id: null } });
+    this.close(1000);
   }
 
   /** Drops the TCP connection without a close frame. */
@@ -278,6 +287,8 @@ export class ScriptedUpstream {
   readonly connections: ScriptedConnection[] = [];
   /** Accept, but never send session.created (connect timeouts). */
   silent = false;
+  /** `expires_at` (Unix seconds) in the `session.created` of later connections; the fixture's when unset. */
+  expiresAt: number | undefined;
   private readonly wss: WebSocketServer;
   private readonly refusals: Refusal[] = [];
   private readonly byRequest = new WeakMap<IncomingMessage, Handshake>();
@@ -293,7 +304,7 @@ export class ScriptedUpstream {
     const connectionOptions = { autoSession: true, ...options };
     wss.on('connection', (ws, request) => {
       const handshake = this.byRequest.get(request) ?? { url: request.url ?? '', headers: request.headers };
-      const connection = new ScriptedConnection(ws, handshake, connectionOptions, this.silent);
+      const connection = new ScriptedConnection(ws, handshake, { ...connectionOptions, expiresAt: this.expiresAt ?? connectionOptions.expiresAt }, this.silent);
       this.connections.push(connection);
       this.connectionWaiters.shift()?.(connection);
     });

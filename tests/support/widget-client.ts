@@ -126,6 +126,11 @@ export class WidgetClient {
     this.ws.close(1000);
   }
 
+  /** Cuts the connection without a close frame, as a lost network does (the gateway sees 1006). */
+  drop(): void {
+    this.ws.terminate();
+  }
+
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }

@@ -24,7 +24,7 @@ describe('custom-elements.json', () => {
   });
 
   it('lists the events, parts and methods the brief requires', () => {
-    expect(element.events.map((e) => e.name)).toEqual(['voice-rag-state', 'voice-rag-transcript', 'voice-rag-citations', 'voice-rag-error']);
+    expect(element.events.map((e) => e.name)).toEqual(['voice-rag-state', 'voice-rag-transcript', 'voice-rag-citations', 'voice-rag-error', 'voice-rag-tool']);
     expect(element.cssParts.map((p) => p.name)).toEqual(expect.arrayContaining(['mic-button', 'waveform', 'transcript', 'citations', 'text-input', 'status']));
     expect(element.members.filter((m) => m.kind === 'method').map((m) => m.name)).toEqual(['start', 'stop', 'sendText']);
   });

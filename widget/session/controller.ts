@@ -7,12 +7,19 @@ import type { SessionView, WidgetState } from '../state.js';
 import type { Strings } from '../ui/strings.js';
 import { CLOSE_CODES, MAX_TEXT_CHARS } from './protocol-copies.js';
 import type { CloseCodeTable } from './protocol-copies.js';
-import { RetryCountdown } from './retry.js';
+import { ResumeBackoff, RetryCountdown } from './retry.js';
 import { SessionAudio } from './audio.js';
 import { Transcript } from './transcript.js';
+import { HeardText } from './heard.js';
+import { runPageTool } from '../page-tools.js';
+import { AnswerFeedback } from '../feedback.js';
 import { VoiceRagTransportEvent, WebrtcCall, withWebrtc } from '../webrtc/call.js';
 
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
+/** A socket that dropped without a close frame (lost network): the session may be resumed (extension `resume`). */
+const ABNORMAL_CLOSURE = 1006;
+/** How long reconnect attempts go on after a drop; the gateway's grace time decides whether one is still welcome. */
+const RESUME_WINDOW_MS = 20_000;
 
 // The origin this script was served from is the gateway unless the `gateway` attribute says otherwise.
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
@@ -27,6 +34,8 @@ export interface SessionHost extends ReactiveControllerHost, EventTarget {
   readonly tokenProvider: (() => string | Promise<string>) | undefined;
   readonly halfDuplex: boolean;
   readonly pushToTalk: boolean;
+  /** The consent gate (docs/WIDGET.md, "Consent"): true to go ahead now, else the visitor's answer. */
+  requestConsent?(kind: 'mic' | 'typed'): true | Promise<boolean>;
 }
 
 /** Owns one conversation at a time and everything it holds: socket, microphone, `AudioContext`, timers. */
@@ -36,6 +45,9 @@ export class SessionController implements ReactiveController {
   readonly #audio: SessionAudio;
   readonly #transcript: Transcript;
   readonly #retry: RetryCountdown;
+  readonly #heard = new HeardText();
+  /** Thumbs up or down on each answer (extension `feedback`). */
+  readonly feedback: AnswerFeedback;
   #current: WidgetState = 'idle';
   #failure: { code: ErrorCode; text: string } | undefined;
   #noticeText = '';
@@ -49,9 +61,12 @@ export class SessionController implements ReactiveController {
   #interrupted: Promise<void> = Promise.resolve();
   /** Bumped by every release, so late callbacks of an older session do nothing. */
   #generation = 0;
-  /** The WebRTC call of a `transport: webrtc` site (extension `webrtc`), and the socket URL to fall back to. */
+  /** The WebRTC call of a `transport: webrtc` site (extension `webrtc`); `#socketUrl` is the socket it falls back to. */
   #call: WebrtcCall | undefined;
+  /** (extension `resume`) The last `ready`'s token and the socket URL it resumes on. */
+  #resumeToken: string | undefined;
   #socketUrl = '';
+  readonly #resume = new ResumeBackoff();
 
   constructor(host: SessionHost) {
     this.#host = host;
@@ -68,6 +83,7 @@ export class SessionController implements ReactiveController {
     });
     this.#transcript = new Transcript(host);
     this.#retry = new RetryCountdown(() => host.requestUpdate());
+    this.feedback = new AnswerFeedback(host, (message) => this.#connection.send(message));
     host.addController(this);
   }
 
@@ -140,6 +156,10 @@ export class SessionController implements ReactiveController {
   /** Opens the session (socket, and the microphone unless `textOnly`); call it from a user gesture. */
   async start(options: { textOnly?: boolean } = {}): Promise<void> {
     if (this.active) return;
+    // The microphone asks on its own (openMic); a typed session asks here when the site says so.
+    const consent = options.textOnly ? (this.#host.requestConsent?.('typed') ?? true) : true;
+    if (consent !== true && !(await consent)) return void (this.#pendingText.length = 0);
+    if (this.active) return;
     this.#release();
     const generation = this.#generation;
     this.#failure = undefined;
@@ -201,6 +221,8 @@ export class SessionController implements ReactiveController {
   /** Opens the microphone in the current session. */
   openMic(): void {
     const generation = this.#generation;
+    const consent = this.#host.requestConsent?.('mic') ?? true;
+    if (consent !== true) return void consent.then((agreed) => generation === this.#generation && (agreed ? this.openMic() : this.#consentDeclined()));
     const context = this.#audio.context;
     if (!context) return;
     this.#typedOnly = false;
@@ -222,12 +244,21 @@ export class SessionController implements ReactiveController {
     if (!down && this.#ready) this.#connection.send({ type: 'commit' });
   }
 
+  /** No agreement: the microphone stays off and the session goes on for typing. */
+  #consentDeclined(): void {
+    this.#typedOnly = true;
+    this.#setNotice(this.#host.strings.consentDeclined);
+  }
+
   /** Flushes playback now and tells the gateway how much of the answer was heard. */
   #bargeIn(): Promise<void> {
     // On a WebRTC call the service stops and truncates its own audio at what was played.
     if (this.#call) return Promise.resolve();
     this.#interrupted = this.#audio.interruptAnswer().then((playedMs) => {
       this.#connection.send({ type: 'interrupt', played_ms: playedMs });
+      const heard = this.#heard.cut(playedMs);
+      if (heard && !heard.whole) this.#transcript.interrupt(heard.itemId, heard.text, this.#host.strings);
+      this.#host.requestUpdate();
     });
     return this.#interrupted;
   }
@@ -267,6 +298,8 @@ export class SessionController implements ReactiveController {
   #release(): void {
     this.#generation++;
     this.#retry.cancel();
+    this.#resume.cancel();
+    this.#resumeToken = undefined;
     this.#connection.close();
     this.#call?.close();
     this.#call = undefined;
@@ -293,10 +326,20 @@ export class SessionController implements ReactiveController {
         this.#setState('queued');
         break;
       case 'ready':
+        this.#resumeToken = message.extensions?.includes('resume') ? message.resume_token : undefined;
+        if (this.#resume.active) this.#setNotice('');
+        this.#resume.cancel();
         this.#ready = true;
+        this.feedback.reset(message.extensions?.includes('feedback') ?? false);
         this.#queueWait = 0;
         this.#setState('listening');
         for (const text of this.#pendingText.splice(0)) this.#connection.send({ type: 'text', text });
+        break;
+      case 'renewing':
+        this.#setNotice(strings.renewing);
+        break;
+      case 'renewed':
+        if (this.#noticeText === strings.renewing) this.#setNotice('');
         break;
       case 'speech_started':
         if (this.#current === 'speaking' || this.#audio.playback.bufferedMs > 0) void this.#bargeIn();
@@ -310,14 +353,20 @@ export class SessionController implements ReactiveController {
         break;
       case 'response_started':
         this.#audio.startAnswer(message.response_id);
+        this.#heard.start();
+        this.feedback.responseStarted(message.response_id);
         // 'speaking' waits for the answer's first words or audio: a response that only calls a
         // tool (search) says nothing, and the visitor should keep seeing "looking it up".
         break;
       case 'assistant_transcript':
         this.#beginSpeaking();
+        this.feedback.assistantItem(message.item_id);
+        this.#heard.text(message.item_id, message.delta);
         this.#transcript.appendAssistant(message.item_id, message.delta, strings);
         break;
       case 'assistant_transcript_done':
+        this.feedback.assistantItem(message.item_id);
+        this.#heard.done(message.item_id, message.text);
         this.#transcript.upsert(message.item_id, 'assistant', message.text, true, strings);
         break;
       case 'citations':
@@ -329,6 +378,11 @@ export class SessionController implements ReactiveController {
           this.#setState('listening');
         }
         break;
+      case 'page_tool_call': {
+        const generation = this.#generation;
+        void runPageTool(this.#host, message).then((reply) => generation === this.#generation && this.#connection.send(reply));
+        break;
+      }
       case 'error': {
         const text = strings.errors[message.code] ?? strings.errors.internal;
         if (message.fatal) this.#fail(message.code, text, message.retry_after_ms, message.message);
@@ -346,7 +400,11 @@ export class SessionController implements ReactiveController {
   }
 
   #handleAudio(pcm: ArrayBuffer): void {
-    if (this.#audio.playAnswer(pcm)) this.#beginSpeaking();
+    // Counted first: playback transfers the buffer, which leaves it empty.
+    const bytes = pcm.byteLength;
+    if (!this.#audio.playAnswer(pcm)) return;
+    this.#heard.audio(bytes);
+    this.#beginSpeaking();
   }
 
   #handleFrame(pcm: ArrayBuffer, level: number): void {
@@ -381,9 +439,28 @@ export class SessionController implements ReactiveController {
 
   #handleClose(code: number): void {
     const strings = this.#host.strings;
+    if (code === ABNORMAL_CLOSURE && this.#reconnect()) return;
     const known = CLOSE_CODES[code as keyof CloseCodeTable] as ErrorCode | undefined;
     if (known) this.#fail(known, strings.errors[known]);
     else this.#fail('upstream_error', strings.connectionLost);
+  }
+
+  /** After a drop: flush the answer (the gateway cuts it where it was heard), then resume with backoff. */
+  #reconnect(): boolean {
+    const token = this.#resumeToken;
+    if (!token || (!this.#ready && !this.#resume.active)) return false;
+    if (!this.#resume.active) {
+      this.#resume.begin(RESUME_WINDOW_MS);
+      this.#ready = false;
+      void this.#audio.interruptAnswer();
+      this.#setNotice(this.#host.strings.reconnecting);
+      this.#setState('connecting');
+    }
+    const url = new URL(this.#socketUrl);
+    url.searchParams.set('resume', token);
+    if (this.#resume.next(() => this.#connection.connect(url.href))) return true;
+    this.#setNotice('');
+    return false;
   }
 
   #handleContextState(context: AudioContext): void {

@@ -41,3 +41,48 @@ export class RetryCountdown {
     this.#left = 0;
   }
 }
+
+/** First wait before a resume attempt; each failed attempt doubles it, up to {@link RESUME_MAX_DELAY_MS}. */
+const RESUME_FIRST_DELAY_MS = 250;
+const RESUME_MAX_DELAY_MS = 4000;
+
+/**
+ * Reconnect attempts after a dropped socket (extension `resume`): backoff from 250 ms, doubling
+ * to 4 s, until `windowMs` (the gateway's grace time) has passed since the drop.
+ */
+export class ResumeBackoff {
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #delay = RESUME_FIRST_DELAY_MS;
+  #deadline = 0;
+
+  /** Whether a drop is being recovered from. */
+  get active(): boolean {
+    return this.#deadline > 0;
+  }
+
+  /** The socket dropped: the window for attempts opens now. */
+  begin(windowMs: number): void {
+    this.cancel();
+    this.#deadline = Date.now() + windowMs;
+  }
+
+  /** Schedules the next attempt; false (and no attempt) once the window is over. */
+  next(attempt: () => void): boolean {
+    if (this.#deadline === 0 || Date.now() + this.#delay > this.#deadline) {
+      this.cancel();
+      return false;
+    }
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = setTimeout(attempt, this.#delay);
+    this.#delay = Math.min(RESUME_MAX_DELAY_MS, this.#delay * 2);
+    return true;
+  }
+
+  /** Stops: resumed, refused or released. */
+  cancel(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#delay = RESUME_FIRST_DELAY_MS;
+    this.#deadline = 0;
+  }
+}

@@ -28,14 +28,23 @@ export class Transcript {
   }
 
   /** Sets a turn's text; a first final text is announced and fires `voice-rag-transcript`. */
-  upsert(id: string, role: Turn['role'], text: string, final: boolean, strings: Strings): void {
+  upsert(id: string, role: Turn['role'], text: string, final: boolean, strings: Strings, interrupted = false): void {
     const previous = this.#find(id);
-    this.#put(id, { id, role, text, final, sources: previous?.sources ?? [] });
-    if (final && !previous?.final) {
+    // The words of an interrupted answer stay what was heard, whatever arrives after.
+    if (previous?.interrupted) return;
+    this.#put(id, { id, role, text, final, sources: previous?.sources ?? [], ...(interrupted ? { interrupted } : {}) });
+    if (final && (!previous?.final || interrupted)) {
       // Only final text reaches the live region; deltas would make a screen reader stutter.
-      this.announcement = `${role === 'user' ? strings.you : strings.assistant}: ${text}`;
-      this.#target.dispatchEvent(new VoiceRagTranscriptEvent(role, text, id));
+      const said = interrupted ? `${text} (${strings.interrupted})` : text;
+      this.announcement = `${role === 'user' ? strings.you : strings.assistant}: ${said}`;
+      this.#target.dispatchEvent(new VoiceRagTranscriptEvent(role, text, id, interrupted));
     }
+  }
+
+  /** Barge-in: the answer's text becomes what was heard of it, marked interrupted. */
+  interrupt(id: string, heard: string, strings: Strings): void {
+    if (this.#find(id)?.interrupted) return;
+    this.upsert(id, 'assistant', heard, true, strings, true);
   }
 
   /** Attaches an answer's sources and fires `voice-rag-citations`. */

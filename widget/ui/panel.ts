@@ -33,6 +33,10 @@ export interface PanelView {
   onEnd(): void;
   onSubmit(text: string): void;
   onToggle(): void;
+  /** The consent notice (widget/consent-controller.ts), shown above the controls while it asks. */
+  consent?: TemplateResult | typeof nothing;
+  /** What follows each turn (the answer's rating controls). */
+  afterTurn?: (turn: Turn) => unknown;
 }
 
 function statusText(v: PanelView): string {
@@ -59,6 +63,7 @@ export function renderPanel(v: PanelView): TemplateResult {
   };
   return html`<div class="base" part="base">
     <section id="panel" class="panel" aria-label=${v.label || s.label} ?hidden=${v.floating && !v.open}>
+      ${v.consent ?? nothing}
       <div class="controls">
         <button part="mic-button" class="mic" type="button" aria-pressed=${v.pressed ? 'true' : 'false'}
           aria-label=${micLabel} aria-describedby="status" @click=${v.onMic}
@@ -71,7 +76,7 @@ export function renderPanel(v: PanelView): TemplateResult {
       <p part="status" id="status" class="status">${statusText(v)}${v.notice ? ` ${v.notice}` : ''}</p>
       <p class="error" role="alert">${v.error}</p>
       <div class="sr-only" role="status" aria-live="polite">${v.announcement}</div>
-      ${v.turns ? renderTranscript(v.turns, s) : nothing}
+      ${v.turns ? renderTranscript(v.turns, s, v.afterTurn) : nothing}
       ${v.textInput ? html`<form part="text-input" @submit=${submit}>
         <input name="text" type="text" autocomplete="off" maxlength=${MAX_TEXT_CHARS} aria-label=${s.textLabel}
           placeholder=${s.textPlaceholder} />

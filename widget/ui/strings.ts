@@ -18,6 +18,8 @@ export interface Strings {
   queued: (seconds: number) => string;
   retryIn: (seconds: number) => string;
   you: string;
+  /** Marks an answer the visitor interrupted: the text shown is what they heard. */
+  interrupted: string;
   assistant: string;
   sources: string;
   textLabel: string;
@@ -29,6 +31,23 @@ export interface Strings {
   micUnavailable: string;
   resumeAudio: string;
   connectionLost: string;
+  /** (extension `resume`) The socket dropped; the widget is reconnecting. */
+  reconnecting: string;
+  /** (extension `renewal`) The gateway is renewing the voice session between turns. */
+  renewing: string;
+  /** The consent notice (docs/WIDGET.md, "Consent"). */
+  consentTitle: string;
+  consentAgree: string;
+  consentDecline: string;
+  consentMore: string;
+  consentDeclined: string;
+  consentUnavailable: string;
+  /** Answer feedback (extension `feedback`). */
+  rateUp: string;
+  rateDown: string;
+  rateReason: string;
+  rateSend: string;
+  rateThanks: string;
   errors: Record<ErrorCode, string>;
 }
 
@@ -52,6 +71,7 @@ export const en: Strings = {
   queued: (s) => `All lines are busy. Trying again in about ${s} s…`,
   retryIn: (s) => `Retrying in ${s} s…`,
   you: 'You',
+  interrupted: 'interrupted',
   assistant: 'Assistant',
   sources: 'Sources',
   textLabel: 'Type a question',
@@ -63,6 +83,19 @@ export const en: Strings = {
   micUnavailable: 'The microphone is unavailable; you can still type your questions.',
   resumeAudio: 'Press the microphone again to turn the sound back on.',
   connectionLost: 'The connection was lost. Press the microphone to try again.',
+  reconnecting: 'Reconnecting…',
+  renewing: 'One moment…',
+  consentTitle: 'Before you talk',
+  consentAgree: 'I agree',
+  consentDecline: 'Not now',
+  consentMore: 'Read more',
+  consentDeclined: 'The microphone stays off. You can still type your questions.',
+  consentUnavailable: 'The assistant is unavailable right now.',
+  rateUp: 'Helpful answer',
+  rateDown: 'Not helpful',
+  rateReason: 'What was wrong? (optional)',
+  rateSend: 'Send',
+  rateThanks: 'Thanks for your feedback.',
   errors: {
     bad_message: 'The assistant could not understand the request.',
     unauthorized: 'You are not signed in to use the assistant.',
@@ -96,6 +129,7 @@ export const ja: Strings = {
   queued: (s) => `混み合っています。約${s}秒後に再試行します…`,
   retryIn: (s) => `${s}秒後に再試行します…`,
   you: 'あなた',
+  interrupted: '中断',
   assistant: 'アシスタント',
   sources: '出典',
   textLabel: '質問を入力',
@@ -107,6 +141,19 @@ export const ja: Strings = {
   micUnavailable: 'マイクを利用できません。質問は入力して送信できます。',
   resumeAudio: 'もう一度マイクを押すと音声が再開します。',
   connectionLost: '接続が切れました。マイクを押して再試行してください。',
+  reconnecting: '再接続しています…',
+  renewing: '少々お待ちください…',
+  consentTitle: '話しかける前に',
+  consentAgree: '同意する',
+  consentDecline: '今はしない',
+  consentMore: '詳細',
+  consentDeclined: 'マイクはオフのままです。質問は入力して送信できます。',
+  consentUnavailable: 'アシスタントは現在利用できません。',
+  rateUp: '役に立った',
+  rateDown: '役に立たなかった',
+  rateReason: '問題点（任意）',
+  rateSend: '送信',
+  rateThanks: 'ご意見ありがとうございます。',
   errors: {
     bad_message: 'リクエストを処理できませんでした。',
     unauthorized: 'アシスタントを利用する権限がありません。',

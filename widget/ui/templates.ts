@@ -46,13 +46,15 @@ export function renderCitations(turn: Turn, strings: Strings): TemplateResult | 
   </ul>`;
 }
 
-/** The transcript: visitor and assistant turns, each answer followed by its citations. */
-export function renderTranscript(turns: readonly Turn[], strings: Strings): TemplateResult {
+/** The transcript: visitor and assistant turns, each answer followed by its citations (and `after`, e.g. its rating). */
+export function renderTranscript(turns: readonly Turn[], strings: Strings, after?: (turn: Turn) => unknown): TemplateResult {
   return html`<ol part="transcript" class="transcript" aria-label=${strings.label}>${turns.map(
     (turn) => html`<li class="turn ${turn.role}">
       <span class="who">${turn.role === 'user' ? strings.you : strings.assistant}</span>
       <span class=${turn.final ? 'text' : 'text pending'}>${turn.text}</span>
+      ${turn.interrupted ? html`<span part="interrupted" class="interrupted"><span aria-hidden="true">— </span>${strings.interrupted}</span>` : nothing}
       ${turn.role === 'assistant' ? renderCitations(turn, strings) : nothing}
+      ${after ? after(turn) : nothing}
     </li>`,
   )}</ol>`;
 }

@@ -86,6 +86,7 @@ export const voiceRagStyles = css`
   .who { font-weight: 600; margin-inline-end: 0.35rem; }
   .user .who { color: var(--muted); }
   .pending { opacity: 0.8; font-style: italic; }
+  .interrupted { font-size: 0.85em; font-style: italic; opacity: 0.8; }
   .citations { margin: 0.3rem 0 0; padding-inline-start: 1.1rem; font-size: 0.88em; }
   .citations a { color: var(--accent); }
   .snippet { display: block; color: var(--muted); }
@@ -110,4 +111,31 @@ export const voiceRagStyles = css`
     canvas { color: CanvasText; }
     :focus-visible { outline-color: Highlight; }
   }
+  .consent {
+    border: 1px solid var(--border);
+    border-radius: calc(var(--radius) / 1.5);
+    padding: 0.6rem 0.75rem;
+    margin: 0 0 0.6rem;
+  }
+  .consent p { margin: 0 0 0.5rem; }
+  .consent-title { font-weight: 600; }
+  .consent a { color: var(--accent); }
+  .consent-actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }
+  .consent-actions button, .feedback button, .feedback-reason button {
+    font: inherit;
+    border: 1px solid var(--border);
+    border-radius: 999px;
+    padding: 0.25rem 0.8rem;
+    background: var(--bg);
+    color: var(--fg);
+    cursor: pointer;
+  }
+  .consent-agree { background: var(--accent) !important; color: var(--on-accent) !important; border-color: var(--accent) !important; }
+  .consent-unavailable { color: var(--danger); margin: 0 0 0.5rem; }
+  .feedback { display: flex; gap: 0.35rem; align-items: center; margin-top: 0.3rem; flex-wrap: wrap; }
+  .feedback button { padding: 0.1rem 0.55rem; }
+  .feedback button[aria-pressed='true'] { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
+  .feedback-reason { display: flex; gap: 0.35rem; width: 100%; }
+  .feedback-reason input { flex: 1; font: inherit; min-width: 0; }
+  .feedback-thanks { color: var(--muted); font-size: 0.85em; }
 `;

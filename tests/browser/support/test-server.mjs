@@ -14,6 +14,19 @@ const STATIC = {
   '/csp-page.js': 'tests/browser/support/csp-page.js',
 };
 
+/** The gateway's widget settings: sites named `consent…` ask for consent (`consent-typed…` for typed questions too). */
+function widgetSettings(site) {
+  if (!site.startsWith('consent')) return { consent: null };
+  return {
+    consent: {
+      text: { en: 'Your voice is sent to Example Corp to answer you.', ja: '音声は回答のため Example Corp に送信されます。' },
+      link: 'https://example.com/privacy',
+      remember_days: 30,
+      typed_needs_consent: site.startsWith('consent-typed'),
+    },
+  };
+}
+
 /** Starts the server on a free port of 127.0.0.1. */
 export async function startTestServer() {
   const sessions = [];
@@ -22,6 +35,11 @@ export async function startTestServer() {
 
   const http = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/v1/widget-settings') {
+      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
+      res.end(JSON.stringify(widgetSettings(new URL(req.url ?? '/', 'http://x').searchParams.get('site') ?? '')));
+      return;
+    }
     const file = STATIC[path];
     if (!file) {
       res.writeHead(404).end();
@@ -106,6 +124,8 @@ export async function startTestServer() {
       send(record, {
         type: 'ready', session_id: record.id, protocol: 1, sample_rate: 24000,
         turn_detection: site.startsWith('ptt') ? 'manual' : 'server_vad', max_session_s: 600, engine: 'offline',
+        // Sites named `rate…` announce the extensions, as a gateway of this version does.
+        ...(site.startsWith('rate') ? { extensions: ['feedback', 'page_tools'] } : {}),
       });
     };
     if (site.startsWith('queued')) {

@@ -22,7 +22,7 @@ export interface ProbeFrame {
 export interface ProbeRecord {
   states: { t: number; state: string }[];
   errors: { t: number; code: string; message: string; retryAfterMs?: number }[];
-  transcripts: { t: number; role: string; text: string; itemId: string }[];
+  transcripts: { t: number; role: string; text: string; itemId: string; interrupted?: boolean }[];
   citations: { t: number; itemId: string; sources: { id: string; title: string; url?: string; snippet: string }[] }[];
   frames: ProbeFrame[];
   /** Progress reports of the playback worklet: 24 kHz samples played in the current response. */
@@ -51,7 +51,7 @@ function installProbe(): void {
     record.errors.push({ t: now(), code: String(e.code), message: String(e.message), ...(e.retryAfterMs === undefined ? {} : { retryAfterMs: e.retryAfterMs }) });
   });
   document.addEventListener('voice-rag-transcript', (e) => {
-    record.transcripts.push({ t: now(), role: String(e.role), text: String(e.text), itemId: String(e.itemId) });
+    record.transcripts.push({ t: now(), role: String(e.role), text: String(e.text), itemId: String(e.itemId), interrupted: e.interrupted === true });
   });
   document.addEventListener('voice-rag-citations', (e) => {
     record.citations.push({ t: now(), itemId: String(e.itemId), sources: JSON.parse(JSON.stringify(e.sources ?? [])) });

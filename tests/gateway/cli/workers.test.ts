@@ -16,6 +16,7 @@ import { ScriptedUpstream } from '../../support/scripted-upstream.js';
 import { WidgetClient } from '../../support/widget-client.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+const STATUS_TOKEN = 'workers-test-status-token';
 
 /** Connects and reports whether the session got `ready` or how it was closed. */
 async function attempt(port: number, site: string): Promise<{ widget: WidgetClient; outcome: 'ready' | number }> {
@@ -30,6 +31,7 @@ describe('serve --workers 2 without Redis', () => {
   let dir: string;
   let port = 0;
   let output = '';
+  let config: { sites: Record<string, { limits: Record<string, number> }> } & Record<string, unknown>;
 
   beforeAll(async () => {
     upstream = await ScriptedUpstream.start();
@@ -39,8 +41,8 @@ describe('serve --workers 2 without Redis', () => {
     const engine = { kind: 'azure-openai', endpoint: upstream.url.replace('ws://', 'http://').replace(/\/$/, ''), deployment: 'd', api_key: 'k', api_version: 'v1' };
     const retrieval = { kind: 'local', sources: ['docs/*.md'], cache_dir: 'cache' };
     const site = (engineId: string, limits: object) => ({ origins: [TEST_ORIGIN], engine: engineId, retrieval, limits: { queue_seconds: 0, ...limits } });
-    const config = {
-      server: { host: '127.0.0.1', port: 0, log_level: 'warn', drain_seconds: 5 },
+    config = {
+      server: { host: '127.0.0.1', port: 0, log_level: 'warn', drain_seconds: 5, status_token: STATUS_TOKEN },
       store: { kind: 'memory' },
       // A one-minute window: the whole quota of 4 is available at once.
       engines: { main: engine, metered: { ...engine, quota: { connections_per_minute: 4, window_seconds: 60 } } },
@@ -89,6 +91,55 @@ describe('serve --workers 2 without Redis', () => {
     expect(outcomes.map(String).sort()).toEqual([...Array(4).fill(String(CLOSE_CODE.rate_limited)), 'ready', 'ready', 'ready', 'ready']);
     for (const { widget } of results) widget.close();
   }, 30_000);
+
+  it('answers /metrics with every worker\'s figures, whichever worker is asked', async () => {
+    // Round robin: consecutive scrapes reach both workers; each sums both.
+    for (let scrape = 0; scrape < 2; scrape++) {
+      const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(response.status).toBe(200);
+      const text = await response.text();
+      const value = (line: string) => Number(new RegExp(`^${line.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
+      // The tests above opened 3 + 4 sessions, split over the two workers.
+      expect(value('voice_rag_sessions_opened_total{site="concurrent"}')).toBe(3);
+      expect(value('voice_rag_sessions_opened_total{site="quota"}')).toBe(4);
+      // One shared store, up: the minimum over the workers, not a sum.
+      expect(value('voice_rag_store_up')).toBe(1);
+      // Process figures are summed: two processes' memory.
+      expect(value('voice_rag_process_resident_memory_bytes')).toBeGreaterThan(40 * 2 ** 20);
+    }
+  }, 30_000);
+
+  it('answers /status from every worker with the whole cluster', async () => {
+    for (let request = 0; request < 2; request++) {
+      const response = await fetch(`http://127.0.0.1:${port}/status`, { headers: { authorization: `Bearer ${STATUS_TOKEN}` } });
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('concurrent');
+    }
+  }, 30_000);
+
+  it('applies a config edit in every worker', async () => {
+    config.sites.concurrent!.limits.max_concurrent = 1;
+    writeFileSync(join(dir, 'voice-rag.yaml'), stringify(config));
+    // Each worker watches the file; once both have reloaded, four sessions at once get one slot.
+    let outcomes: Array<'ready' | number> = [];
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 300))) {
+      const results = await Promise.all(Array.from({ length: 4 }, () => attempt(port, 'concurrent')));
+      outcomes = results.map((result) => result.outcome);
+      for (const { widget } of results) widget.close();
+      await Promise.all(results.map(({ widget }) => widget.closed));
+      if (outcomes.filter((outcome) => outcome === 'ready').length === 1) break;
+    }
+    expect(outcomes.map(String).sort()).toEqual([...Array(3).fill(String(CLOSE_CODE.rate_limited)), 'ready']);
+    // Four more in a row, each alone: round robin sends two to each worker, and both admit them.
+    for (let i = 0; i < 4; i++) {
+      const single = await attempt(port, 'concurrent');
+      expect(single.outcome).toBe('ready');
+      single.widget.close();
+      await single.widget.closed;
+      // The slot is released once the worker has seen the close.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }, 40_000);
 
   it('drains every worker on SIGTERM and exits once all have', async () => {
     const open = await attempt(port, 'concurrent');

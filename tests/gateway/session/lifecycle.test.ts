@@ -60,8 +60,8 @@ describe('session faults', () => {
     expect(harness.admission.leases.active).toBe(0);
   });
 
-  it('ends with upstream_error 4502 on an upstream session_expired error', async () => {
-    harness = await startHarness();
+  it('ends with upstream_error 4502 on an upstream session_expired error when renewal is off', async () => {
+    harness = await startHarness({ site: { continuity: { renew: false } } });
     const widget = await harness.connect();
     await widget.next('ready');
     const upstream = await harness.upstream.nextConnection();

@@ -33,7 +33,7 @@ async function playVoiceTurn(dialect: ScriptDialect): Promise<{ widget: WidgetCl
 function normalise(sequence: unknown[]): unknown[] {
   const ids = new Map<string, string>();
   return JSON.parse(
-    JSON.stringify(sequence).replace(/"(resp|item|call|vr)_[A-Za-z0-9]+"/g, (id) => {
+    JSON.stringify(sequence).replace(/"(resp|item|call|vr|vrr)_[A-Za-z0-9]+"/g, (id) => {
       if (!ids.has(id)) ids.set(id, `"id${ids.size}"`);
       return ids.get(id)!;
     }),
