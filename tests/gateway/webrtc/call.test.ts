@@ -50,6 +50,10 @@ describe('webrtc: offer and answer', () => {
     expect(connection.handshake.headers['api-key']).toBe('test-key');
     const ready = await widget.next('ready');
     expect(ready.extensions).toContain('webrtc');
+    // A call is one upstream session: never renewed, never resumed on another socket.
+    expect(ready.extensions).not.toContain('renewal');
+    expect(ready.extensions).not.toContain('resume');
+    expect(ready.resume_token).toBeUndefined();
     // The sideband carries the site's session.update; no audio ever goes up it.
     expect(connection.types).toContain('session.update');
     expect(JSON.stringify(widget.messages)).not.toContain('test-key');
@@ -59,7 +63,8 @@ describe('webrtc: offer and answer', () => {
     h = await startWebrtcHarness();
     const { WidgetClient } = await import('../../support/widget-client.js');
     const widget = await WidgetClient.connect(h.port);
-    await widget.next('ready');
+    const ready = await widget.next('ready');
+    expect(ready.extensions).not.toContain('webrtc');
     expect(widget.all('webrtc_call')).toEqual([]);
     expect(h.calls.created).toEqual([]);
     const connection = await h.upstream.nextConnection();
