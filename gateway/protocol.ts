@@ -57,7 +57,7 @@ export type ResponseStatus = 'completed' | 'cancelled' | 'incomplete' | 'failed'
  * Protocol extensions a gateway may list in `ready.extensions`: each names a group of messages
  * beyond v1 (docs/PROTOCOL.md, "Extensions announced in ready").
  */
-export const GATEWAY_EXTENSIONS = ['renewal', 'resume', 'feedback', 'page_tools', 'page'] as const;
+export const GATEWAY_EXTENSIONS = ['renewal', 'resume', 'feedback', 'page_tools', 'page', 'webrtc'] as const;
 export type GatewayExtension = (typeof GATEWAY_EXTENSIONS)[number];
 /** Engine kinds as announced in `ready.engine`. */
 export type EngineKind = 'azure-openai' | 'openai' | 'offline' | 'azure-voice-live'; // azure-voice-live: extension (Voice Live upstream)
@@ -190,6 +190,15 @@ export interface ErrorMessage {
   retry_after_ms?: number;
   fatal: boolean;
 }
+// Extension `webrtc` (docs/PROTOCOL.md, "The webrtc extension"): the socket becomes the call's control channel.
+/** The gateway admitted a `transport=webrtc` session and waits for the browser's SDP offer. */
+export interface WebrtcCallMessage {
+  type: 'webrtc_call';
+  /** POST the offer to `/v1/realtime/calls?site=SITE&ticket=TICKET` (single use). */
+  ticket: string;
+  /** The ticket expires this many milliseconds after this message. */
+  expires_ms: number;
+}
 // Extension `renewal`: the gateway swaps the upstream session between turns; audio sent meanwhile is dropped.
 export interface RenewingMessage {
   type: 'renewing';
@@ -211,6 +220,7 @@ export type ServerMessage =
   | RenewingMessage
   | RenewedMessage
   | PageToolCallMessage
+  | WebrtcCallMessage
   | QueuedMessage
   | ReadyMessage
   | SpeechStartedMessage

@@ -16,6 +16,7 @@ import { continuitySchema } from './continuity-schema.js';
 import { insightsSchema } from './insights-schema.js';
 import { httpUrl, nonNegative, optionalSecret, originSchema, positiveInt } from './schema-parts.js';
 import { voiceLiveEngineFields, voiceLiveEngineTarget, voiceLiveSiteSchema } from './voice-live-schema.js';
+import { transportSchema } from './transport-schema.js';
 
 export * from './retrieval-schema.js';
 export { originSchema } from './schema-parts.js';
@@ -238,6 +239,7 @@ export const siteSchema = z.strictObject({
   insights: insightsSchema.optional().describe('extension: keep questions, searches, citations, feedback and cost per turn (docs/PRIVACY.md); off when absent'),
   consent: consentSchema,
   page_context: pageContextSchema,
+  transport: transportSchema,
 });
 
 export const configSchema = z.strictObject({

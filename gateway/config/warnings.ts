@@ -8,6 +8,7 @@ import type { Locator } from './positions.js';
 import type { GatewayConfig } from './schema.js';
 import { findModel } from '../usage/models.js';
 import { modelNamesOf } from '../usage/pricing.js';
+import { transportWarnings } from './transport-warnings.js';
 
 /** Where warnings point: the file's name and a path-to-line locator (both optional). */
 export interface WarningOptions {
@@ -89,6 +90,8 @@ export function configWarnings(config: GatewayConfig, options: WarningOptions = 
       }
     });
   }
+
+  for (const warning of transportWarnings(config)) add('warning', warning.path, warning.message);
 
   const token = config.server.status_token;
   if (token !== undefined && token !== '' && token.length < MIN_STATUS_TOKEN_LENGTH) {

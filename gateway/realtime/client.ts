@@ -51,9 +51,11 @@ export interface ConnectOptions {
   onThrottled?(engineId: string, retryAfterMs: number): void;
   /** Aborted when the visitor leaves during the connect. */
   signal?: AbortSignal;
+  /** false: hand out the connection once the socket is open (a WebRTC call's sideband need not repeat `session.created`). */
+  awaitSessionCreated?: boolean;
 }
 
-async function authHeaders(target: UpstreamTarget, tokens: TokenCache | undefined): Promise<Record<string, string>> {
+export async function authHeaders(target: UpstreamTarget, tokens: TokenCache | undefined): Promise<Record<string, string>> {
   switch (target.auth.kind) {
     case 'api-key':
       return { 'api-key': target.auth.key };
@@ -123,6 +125,7 @@ export async function connectUpstream(options: ConnectOptions): Promise<Realtime
       throw error;
     }
     const opened = socket;
+    if (options.awaitSessionCreated === false) return createConnection(opened, target, dialect, {}, logger, []);
     // Frames that follow session.created in the same read arrive before createConnection runs.
     const following: UpstreamEvent[] = [];
     const session = await new Promise<Record<string, unknown>>((resolve, reject) => {

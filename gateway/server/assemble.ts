@@ -28,6 +28,7 @@ import { createInsightSites } from '../node/insights-sites.js';
 import type { ClusterReadings, LocalReadings } from '../node/cluster-readings.js';
 import { addOperatorRoutes } from './operator-routes.js';
 import { createGateway, type Gateway } from './gateway.js';
+import { createWebrtcMetrics } from './webrtc-metrics.js';
 
 /** The package's root folder, where `dist/` lives, whether running from source or from dist. */
 export function packageRoot(): string {
@@ -138,6 +139,7 @@ export async function assembleGateway(loaded: LoadedConfig, options: AssembleOpt
     ready: () => retrievers.ready() && limits.storeHealthy(),
     observer,
     toolFetch: (url, init) => fetch(url, init),
+    webrtc: { observer: createWebrtcMetrics(metrics.registry) },
     routes: (app: Hono) =>
       addOperatorRoutes(app, {
         metrics,

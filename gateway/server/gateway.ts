@@ -25,6 +25,9 @@ import type { SessionObserver } from '../session/observer.js';
 import type { FetchPort } from '../tools/types.js';
 import { acceptBrowserSockets } from './browser-sockets.js';
 import { createWidgetEndpoint } from './widget-endpoint.js';
+import { createOfferDesk } from '../webrtc/offer-desk.js';
+import type { WebrtcObserver } from '../webrtc/call.js';
+import { addWebrtcRoutes } from './webrtc-route.js';
 
 /** ws refuses browser frames above this with 1009; the session's own checks come first (24 000-byte audio). */
 export const MAX_BROWSER_FRAME = 64 * 1024;
@@ -50,6 +53,8 @@ export interface GatewayDeps {
   observer?: SessionObserver;
   /** The network port of site HTTP tools (default: the runtime's fetch). */
   toolFetch?: FetchPort;
+  /** The `webrtc` extension: call metrics, and per engine id a calls URL replacing the service's (tests). */
+  webrtc?: { observer?: WebrtcObserver; callsUrls?: Record<string, string>; fetch?: FetchPort };
 }
 
 export interface ListeningGateway {
@@ -87,6 +92,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   installBase64Codec(nodeBase64);
   const clock = deps.clock ?? systemClock;
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BROWSER_FRAME, perMessageDeflate: false });
+  const desk = createOfferDesk(clock);
+  let draining = false;
   const endpoint = createWidgetEndpoint({
     getConfig: deps.getConfig,
     admission: deps.admission,
@@ -98,8 +105,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     upstreamUrls: deps.upstreamUrls ?? {},
     observer: deps.observer,
     toolFetch: deps.toolFetch ?? ((url, init) => fetch(url, init)),
+    webrtc: { desk, fetch: deps.webrtc?.fetch ?? ((url, init) => fetch(url, init)), ...deps.webrtc },
   });
-  let draining = false;
   const app = createApp({
     configLoaded: () => {
       try {
@@ -113,6 +120,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     widgetDir: deps.widgetDir,
     demoDir: deps.demoDir,
     routes: (routes) => {
+      addWebrtcRoutes(routes, { getConfig: deps.getConfig, desk, accepting: () => !draining });
       addWidgetSettingsRoute(routes, deps.getConfig);
       deps.routes?.(routes);
     },

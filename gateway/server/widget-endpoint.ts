@@ -18,6 +18,7 @@ import type { SessionObserver } from '../session/observer.js';
 import type { FetchPort } from '../tools/types.js';
 import { createVisitorSession, type VisitorSession } from '../session/visitor-session.js';
 import type { BrowserSocket } from '../session/types.js';
+import { wantsWebrtc, webrtcSessionParts, type WebrtcEndpointDeps } from './webrtc-session.js';
 import { createResumeTokens } from '../session/resume-tokens.js';
 import { refuseResume } from './resume-refusal.js';
 
@@ -36,6 +37,8 @@ export interface EndpointDeps {
   observer?: SessionObserver;
   /** The network port of site HTTP tools. */
   toolFetch?: FetchPort;
+  /** The `webrtc` extension (gateway/server/webrtc-session.ts); without it every session is a socket session. */
+  webrtc?: WebrtcEndpointDeps;
 }
 
 export interface SessionRegistry extends WidgetEndpoint {
@@ -81,6 +84,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
     }
     const engineId = site.engine;
     const token = request.url.searchParams.get('token') ?? undefined;
+    const webrtc = deps.webrtc && wantsWebrtc(request.url, site, engine) ? deps.webrtc : undefined;
     const origin = request.origin;
     // Extension `resume`: the socket continues the token's session, or is told it is gone.
     const handlersOf = (session: VisitorSession, socket: BrowserSocket): BrowserHandlers => {
@@ -146,6 +150,7 @@ export function createWidgetEndpoint(deps: EndpointDeps): SessionRegistry {
             observer: deps.observer,
             toolFetch: deps.toolFetch,
             issueResumeToken: () => resumeTokens.issue({ session, siteId, origin }),
+            ...(webrtc && webrtcSessionParts(webrtc, { siteId, site, engineId, engine, socket, sidebandUrl: deps.upstreamUrls[engineId], ...deps, logger, onThrottled: (id, ms) => deps.admission.upstreamThrottled(id, ms), end: (error) => session.end(error) })),
             onEnd: () => {
               resumeTokens.revoke(session);
               sessions.delete(session);

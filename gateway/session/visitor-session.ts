@@ -8,7 +8,7 @@ import type { EngineConfig, ServerConfig, SiteConfig } from '../config/schema.js
 import { GatewayError, toGatewayError } from '../errors.js';
 import type { Admission, Lease } from '../limits/types.js';
 import { CLOSE_CODE, checkAudioFrame, parseClientMessage, SAMPLE_RATE, type GatewayExtension, type ServerMessage } from '../protocol.js';
-import type { RealtimeConnection } from '../realtime/client.js';
+import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
 import { webBase64 } from '../realtime/base64.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
 import { greetingInstructions } from '../realtime/instructions.js';
@@ -64,6 +64,10 @@ export interface SessionContext {
   issueResumeToken?(): string;
   /** `page_tools=1` (extension): the widget runs page tools, so the model may be offered them. */
   pageTools?: boolean;
+  /** WebRTC transport: the visitor's audio bypasses the gateway, so these upstream events count as activity. */
+  upstreamActivity?(event: UpstreamEvent): boolean;
+  /** `webrtc`: the session is a WebRTC call (extension `webrtc`; gateway/webrtc/). */
+  transport?: 'webrtc';
 }
 
 const REFUSALS: readonly string[] = ['unauthorized', 'rate_limited', 'over_budget', 'upstream_unavailable'];
@@ -217,7 +221,11 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
   };
 
   // The extensions besides `renewal` and `resume` that this session accepts.
-  const sessionOwnExtensions = (): GatewayExtension[] => (page.enabled ? [...sessionExtensions.names, 'page'] : sessionExtensions.names);
+  const sessionOwnExtensions = (): GatewayExtension[] => [
+    ...sessionExtensions.names,
+    ...(page.enabled ? (['page'] as const) : []),
+    ...(ctx.transport === 'webrtc' ? (['webrtc'] as const) : []),
+  ];
 
   const becomeReady = (connection: RealtimeConnection) => {
     state = 'ready';
@@ -284,6 +292,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     ({ turns, tools } = link);
     connection.onEvent((event) => {
       if (connection !== upstream) return;
+      if (ctx.upstreamActivity?.(event)) lastActivity = clock.now();
       link.translate(event);
       if (event.type === 'response.done') renewal.turnEnded();
     });

@@ -14,6 +14,7 @@ import { HeardText } from './heard.js';
 import { runPageTool } from '../page-tools.js';
 import { AnswerFeedback } from '../feedback.js';
 import { PageWatcher } from '../page/page-watcher.js';
+import { VoiceRagTransportEvent, WebrtcCall, withWebrtc } from '../webrtc/call.js';
 
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
 /** A socket that dropped without a close frame (lost network): the session may be resumed (extension `resume`). */
@@ -62,6 +63,8 @@ export class SessionController implements ReactiveController {
   #interrupted: Promise<void> = Promise.resolve();
   /** Bumped by every release, so late callbacks of an older session do nothing. */
   #generation = 0;
+  /** The WebRTC call of a `transport: webrtc` site (extension `webrtc`); `#socketUrl` is the socket it falls back to. */
+  #call: WebrtcCall | undefined;
   /** (extension `resume`) The last `ready`'s token and the socket URL it resumes on. */
   #resumeToken: string | undefined;
   #socketUrl = '';
@@ -180,7 +183,7 @@ export class SessionController implements ReactiveController {
     try {
       // A typed-only session asks for text answers; the first mic frame makes them spoken.
       this.#socketUrl = buildSocketUrl(host.gateway || SCRIPT_ORIGIN, host.site, token || undefined, this.#typedOnly ? 'text' : undefined);
-      this.#connection.connect(this.#socketUrl);
+      this.#connection.connect(this.#typedOnly ? this.#socketUrl : withWebrtc(this.#socketUrl));
     } catch (error) {
       // A malformed `gateway` attribute: an error state with the mic released, not a hang in `connecting`.
       this.#fail('upstream_unavailable', this.#host.strings.errors.upstream_unavailable, undefined, String(error));
@@ -252,6 +255,8 @@ export class SessionController implements ReactiveController {
 
   /** Flushes playback now and tells the gateway how much of the answer was heard. */
   #bargeIn(): Promise<void> {
+    // On a WebRTC call the service stops and truncates its own audio at what was played.
+    if (this.#call) return Promise.resolve();
     this.#interrupted = this.#audio.interruptAnswer().then((playedMs) => {
       this.#connection.send({ type: 'interrupt', played_ms: playedMs });
       const heard = this.#heard.cut(playedMs);
@@ -300,6 +305,8 @@ export class SessionController implements ReactiveController {
     this.#resumeToken = undefined;
     this.#page.stop();
     this.#connection.close();
+    this.#call?.close();
+    this.#call = undefined;
     this.#audio.close();
     this.#ready = false;
     this.#held = false;
@@ -315,6 +322,9 @@ export class SessionController implements ReactiveController {
   #handleMessage(message: ServerMessage): void {
     const strings = this.#host.strings;
     switch (message.type) {
+      case 'webrtc_call':
+        this.#startCall(message.ticket);
+        break;
       case 'queued':
         this.#queueWait = Math.max(1, Math.ceil(message.retry_in_ms / 1000));
         this.#setState('queued');
@@ -407,7 +417,25 @@ export class SessionController implements ReactiveController {
     if (this.#host.halfDuplex && this.#current === 'speaking') return;
     if (this.#host.pushToTalk && !this.#held) return;
     if (this.#current === 'listening') this.#audio.levels.push(level);
-    this.#connection.sendAudio(pcm);
+    if (!this.#call) this.#connection.sendAudio(pcm);
+  }
+
+  /** Places the WebRTC call; if it cannot connect, reopens the session on the socket transport. */
+  #startCall(ticket: string): void {
+    const generation = this.#generation;
+    const context = this.#audio.context;
+    if (!context) return;
+    const host = this.#host;
+    const onLevel = (level: number) => this.#current === 'speaking' && this.#audio.levels.push(level);
+    const onFailed = (reason: string) => {
+      if (generation !== this.#generation) return;
+      this.#call = undefined;
+      this.#ready = false;
+      host.dispatchEvent(new VoiceRagTransportEvent(reason));
+      this.#connection.connect(this.#socketUrl);
+    };
+    this.#call = new WebrtcCall({ gateway: host.gateway || SCRIPT_ORIGIN, site: host.site, ticket, context, onLevel, onFailed });
+    void this.#call.start();
   }
 
   #handleDrained(): void {
