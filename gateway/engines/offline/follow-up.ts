@@ -5,8 +5,8 @@
  */
 import type { Item } from './conversation.js';
 
-/** Words that point back to an earlier turn (English and Japanese demonstratives). */
-const POINTS_BACK = /\b(it|its|that|this|those|these|them|there)\b|それ|その|これ|この|あれ/i;
+/** Words that point back to an earlier turn (English and Japanese demonstratives); not "there", which "is there …?" uses for a new subject. */
+const POINTS_BACK = /\b(it|its|that|this|those|these|them)\b|それ|その|これ|この|あれ/i;
 /** Longer questions carry their own subject. */
 const MAX_FOLLOW_UP_WORDS = 10;
 

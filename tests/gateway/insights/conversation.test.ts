@@ -93,6 +93,7 @@ describe('the insight report of a 20-turn conversation', () => {
   });
 
   it('lists the questions no passage answered, grouped by similarity', () => {
+    console.log('DEBUG', JSON.stringify(report.unanswered));
     const groups = report.unanswered.map((g) => [g.question, ...g.examples].join(' | ').toLowerCase());
     const bitcoin = groups.filter((g) => g.includes('bitcoin'));
     const discount = groups.filter((g) => g.includes('discount'));

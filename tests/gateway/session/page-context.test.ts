@@ -127,7 +127,7 @@ describe('page extension through the gateway', () => {
   it('off (the default): ready lists no extension, and a page message changes nothing', async () => {
     harness = await startHarness({ dialect: 'ga' });
     const widget = await harness.ready();
-    expect(widget.all('ready')[0]!.extensions).toEqual([]);
+    expect(widget.all('ready')[0]!.extensions).not.toContain('page');
     widget.send({ type: 'page', url: 'https://docs.example.com/setup', title: 'Setup' });
     widget.send({ type: 'text', text: 'hello' });
     await harness.upstream.connections[0]!.waitFor('response.create');
@@ -138,7 +138,7 @@ describe('page extension through the gateway', () => {
   it('hint: ready lists page; the site\'s page reaches the model as a system item, another origin\'s does not', async () => {
     harness = await startHarness({ dialect: 'ga', site: { page_context: 'hint' } });
     const widget = await harness.ready();
-    expect(widget.all('ready')[0]!.extensions).toEqual(['page']);
+    expect(widget.all('ready')[0]!.extensions).toContain('page');
     widget.send({ type: 'page', url: 'https://evil.example/x', title: 'Evil' });
     widget.send({ type: 'page', url: 'https://docs.example.com/setup?session=abc#sync', title: 'Setup', section: 'Sync' });
     const item = await harness.upstream.connections[0]!.waitFor('conversation.item.create');

@@ -29,5 +29,7 @@ describe('follow-up questions in the offline engine', () => {
     const long = 'Can you tell me how the sync of that device works when it has been offline for a long time?';
     expect(searchQueryFor(long, [user(EARLIER), user(long)])).toBe(long);
     expect(searchQueryFor('What is that?', [user('What is that?')])).toBe('What is that?');
+    // "Is there …?" opens a new subject: `there` does not point back.
+    expect(searchQueryFor('Is there a student discount?', [user(EARLIER), user('Is there a student discount?')])).toBe('Is there a student discount?');
   });
 });
