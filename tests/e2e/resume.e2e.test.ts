@@ -103,5 +103,5 @@ describe('resume after a dropped socket', () => {
     } finally {
       await relay.close();
     }
-  }, 120_000);
+  }, 180_000);
 });

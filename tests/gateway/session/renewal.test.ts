@@ -1,11 +1,14 @@
 // Issue 19, item 2: a session outlives the upstream's cap. A new upstream session is admitted,
 // configured like the first and given the heard conversation as text items, between turns.
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../gateway/clock.js';
 import { GatewayError } from '../../../gateway/errors.js';
+import { createAdmission } from '../../../gateway/limits/admission.js';
+import { createMemoryStore } from '../../../gateway/limits/stores/memory.js';
 import type { Admission, AdmissionRequest } from '../../../gateway/limits/types.js';
 import { createUnlimitedAdmission } from '../../../gateway/server/unlimited-admission.js';
 import { FakeClock, flushPromises } from '../../support/fake-clock.js';
-import { startHarness, type Harness } from '../../support/gateway-harness.js';
+import { startHarness, testConfig, type Harness } from '../../support/gateway-harness.js';
 import { loadTranscript, type ScriptedConnection } from '../../support/scripted-upstream.js';
 import { TYPED_QUESTION, playTypedTurn } from './typed-turn.js';
 
@@ -135,6 +138,22 @@ describe('renewal limits', () => {
     expect(await widget.next('error')).toMatchObject({ code: 'over_budget', retry_after_ms: 1000 });
     expect((await widget.closed).code).toBe(4402);
     expect(counted.leases.active).toBe(0);
+    expect(harness.upstream.connections).toHaveLength(1);
+  });
+});
+
+describe('renewal through the real limits', () => {
+  it("takes a connection token from the site's bucket: with one a minute, the renewal is rate_limited", async () => {
+    const config = testConfig({ site: { limits: { connections_per_minute: 1, queue_seconds: 0 } } });
+    const logger = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+    const admission = createAdmission({ config: () => config, store: createMemoryStore(systemClock), clock: systemClock, logger });
+    harness = await startHarness({ config, admission });
+    const widget = await harness.connect();
+    await widget.next('ready');
+    (await harness.upstream.nextConnection()).expire();
+    await widget.next('renewing');
+    expect(await widget.next('error')).toMatchObject({ code: 'rate_limited', fatal: true });
+    expect((await widget.closed).code).toBe(4429);
     expect(harness.upstream.connections).toHaveLength(1);
   });
 });
