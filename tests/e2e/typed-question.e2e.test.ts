@@ -72,5 +72,5 @@ describe('typed question on the demo home page', () => {
     const anchor = decodeURIComponent(new URL(href).hash.slice(1));
     await expect(page.locator(`[id="${anchor}"]`).count()).resolves.toBe(1);
     await snap(page, TEST, '04-cited-section', 'page');
-  });
+  }, 150_000); // two answers, the second one spoken and played to its end
 });
