@@ -51,7 +51,7 @@ describe('page-aware answers', () => {
 
     // Both pages were on the site's origins: none was dropped.
     expect(stack.gateway.logs.filter((l) => /page: dropped/.test(l.raw))).toEqual([]);
-  });
+  }, 120_000); // two pages, two full answers: on a loaded machine one answer alone can take 30 s
 
   it('reports the section again when the visitor scrolls to another one', async () => {
     const { page } = await stack.open('plugins.html', { viewport });
