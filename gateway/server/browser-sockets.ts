@@ -80,9 +80,14 @@ export function acceptBrowserSockets(server: Server, wss: WebSocketServer, endpo
         if (isBinary) handlers.onBinary(data as Buffer);
         else handlers.onText(data.toString());
       });
-      ws.on('close', (code: number) => handlers.onClose(code));
+      // A frame ws refused (over the size ceiling, malformed) ends the socket without the browser's
+      // close frame, so it reads as 1006; it is a broken client, not a lost network: no resume.
+      let refusedFrame = false;
+      ws.on('close', (code: number) => handlers.onClose(refusedFrame && code === 1006 ? 1002 : code));
       // 'close' follows every 'error'; the session reacts there.
-      ws.on('error', ignore);
+      ws.on('error', () => {
+        refusedFrame = true;
+      });
     });
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Cost protection on microphone audio (design/PROTOCOL.md: more than 1.5× real time averaged
+ * Cost protection on microphone audio (docs/PROTOCOL.md: more than 1.5× real time averaged
  * over 2 s is `bad_message`).
  *
  * A bucket of audio milliseconds rather than a sliding window: it holds what 2 s at 1.5× allow

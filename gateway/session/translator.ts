@@ -1,6 +1,6 @@
 /**
  * Upstream events (GA names, either dialect) → widget-protocol messages, exactly as
- * design/PROTOCOL.md describes. Audio deltas are base64-decoded and forwarded as binary
+ * docs/PROTOCOL.md describes. Audio deltas are base64-decoded and forwarded as binary
  * frames; function-call traffic goes to the tool loop and never to the browser.
  */
 import type * as GA from 'openai/resources/realtime/realtime';

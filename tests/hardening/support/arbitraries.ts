@@ -144,7 +144,7 @@ export const upstreamEvent: fc.Arbitrary<Record<string, unknown>> = fc
 const isString = (value: unknown) => typeof value === 'string';
 const isCount = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 
-/** Field checks of every gateway → browser message (design/PROTOCOL.md); an independent oracle. */
+/** Field checks of every gateway → browser message (docs/PROTOCOL.md, extensions included); an independent oracle. */
 const SERVER_FIELDS: Record<string, Record<string, (value: unknown) => boolean>> = {
   queued: { retry_in_ms: isCount },
   ready: {
@@ -153,8 +153,15 @@ const SERVER_FIELDS: Record<string, Record<string, (value: unknown) => boolean>>
     sample_rate: (v) => v === 24_000,
     turn_detection: (v) => v === 'server_vad' || v === 'manual',
     max_session_s: isCount,
-    engine: (v) => v === 'azure-openai' || v === 'openai' || v === 'offline',
+    engine: (v) => v === 'azure-openai' || v === 'openai' || v === 'offline' || v === 'azure-voice-live',
+    extensions: (v) => v === undefined || (Array.isArray(v) && v.every((name) => ['renewal', 'resume', 'feedback', 'page_tools', 'page', 'webrtc'].includes(name))),
+    resume_token: (v) => v === undefined || isString(v),
+    resumed: (v) => v === undefined || v === true,
   },
+  renewing: {},
+  renewed: {},
+  page_tool_call: { call_id: isString, name: isString, arguments: (v) => typeof v === 'object' && v !== null && !Array.isArray(v) },
+  webrtc_call: { ticket: isString, expires_ms: isCount },
   speech_started: {},
   speech_stopped: {},
   user_transcript: { item_id: isString, text: isString, final: (v) => typeof v === 'boolean' },

@@ -1,5 +1,5 @@
 /**
- * The spec's own reading of browser frames (design/PROTOCOL.md), written apart from the
+ * The spec's own reading of browser frames (docs/PROTOCOL.md), written apart from the
  * gateway's parser so property tests compare two independent implementations.
  */
 import { LIMITS } from '../../../gateway/protocol.js';
