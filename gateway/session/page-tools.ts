@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import type { PageToolResultMessage } from '../protocol.js';
 import { compileParameters, firstProblem } from '../tools/json-schema.js';
 import { pageToolSpec, type PageToolConfig } from '../tools/page-tool-schema.js';
-import type { SiteTools } from '../tools/site-tools.js';
+import { parseObject, type SiteTools } from '../tools/site-tools.js';
 import { toolError, type ToolResult } from '../tools/types.js';
 import type { SendToBrowser } from './types.js';
 
@@ -30,15 +30,6 @@ export interface PageToolsDeps {
 interface Waiting {
   name: string;
   resolve(result: ToolResult): void;
-}
-
-function parseObject(args: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(args || '{}');
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** `open_page` may only open the site's own pages: a path, or a URL on one of its origins. */

@@ -47,7 +47,8 @@ function compileAll(tools: NonNullable<SiteConfig['tools']>): Map<string, Compil
   return byName;
 }
 
-function parseObject(args: string): Record<string, unknown> | undefined {
+/** The model's arguments as a JSON object, or undefined when they are not one. */
+export function parseObject(args: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(args || '{}');
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
