@@ -11,10 +11,10 @@ import { ResumeBackoff, RetryCountdown } from './retry.js';
 import { SessionAudio } from './audio.js';
 import { Transcript } from './transcript.js';
 import { HeardText } from './heard.js';
-import { runPageTool } from '../page-tools.js';
 import { AnswerFeedback } from '../feedback.js';
-import { PageWatcher } from '../page/page-watcher.js';
-import { VoiceRagTransportEvent, WebrtcCall, withWebrtc } from '../webrtc/call.js';
+import type { PageWatcher } from '../page/page-watcher.js';
+import type { WebrtcCall } from '../webrtc/call.js';
+import { VoiceRagTransportEvent, withWebrtc } from '../webrtc/transport.js';
 
 const ACTIVE: readonly WidgetState[] = ['connecting', 'queued', 'listening', 'searching', 'speaking'];
 /** A socket that dropped without a close frame (lost network): the session may be resumed (extension `resume`). */
@@ -27,6 +27,7 @@ const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
 
 /** What the session reads from its element, at the moment it matters. */
 export interface SessionHost extends ReactiveControllerHost, EventTarget {
+  readonly renderRoot: HTMLElement | DocumentFragment;
   readonly strings: Strings;
   readonly site: string;
   readonly gateway: string;
@@ -49,7 +50,8 @@ export class SessionController implements ReactiveController {
   readonly #heard = new HeardText();
   /** Thumbs up or down on each answer (extension `feedback`). */
   readonly feedback: AnswerFeedback;
-  readonly #page = new PageWatcher();
+  /** Reports the page the visitor is on (extension `page`); a lazy chunk, loaded when `ready` lists `page`. */
+  #page: PageWatcher | undefined;
   #current: WidgetState = 'idle';
   #failure: { code: ErrorCode; text: string } | undefined;
   #noticeText = '';
@@ -65,6 +67,8 @@ export class SessionController implements ReactiveController {
   #generation = 0;
   /** The WebRTC call of a `transport: webrtc` site (extension `webrtc`); `#socketUrl` is the socket it falls back to. */
   #call: WebrtcCall | undefined;
+  /** Set when `webrtc_call` arrives, before the call's lazy chunk has loaded: audio no longer goes on the socket. */
+  #onCall = false;
   /** (extension `resume`) The last `ready`'s token and the socket URL it resumes on. */
   #resumeToken: string | undefined;
   #socketUrl = '';
@@ -256,7 +260,7 @@ export class SessionController implements ReactiveController {
   /** Flushes playback now and tells the gateway how much of the answer was heard. */
   #bargeIn(): Promise<void> {
     // On a WebRTC call the service stops and truncates its own audio at what was played.
-    if (this.#call) return Promise.resolve();
+    if (this.#onCall) return Promise.resolve();
     this.#interrupted = this.#audio.interruptAnswer().then((playedMs) => {
       this.#connection.send({ type: 'interrupt', played_ms: playedMs });
       const heard = this.#heard.cut(playedMs);
@@ -303,10 +307,11 @@ export class SessionController implements ReactiveController {
     this.#retry.cancel();
     this.#resume.cancel();
     this.#resumeToken = undefined;
-    this.#page.stop();
+    this.#page?.stop();
     this.#connection.close();
     this.#call?.close();
     this.#call = undefined;
+    this.#onCall = false;
     this.#audio.close();
     this.#ready = false;
     this.#held = false;
@@ -337,7 +342,7 @@ export class SessionController implements ReactiveController {
         this.feedback.reset(message.extensions?.includes('feedback') ?? false);
         this.#queueWait = 0;
         this.#setState('listening');
-        if (message.extensions?.includes('page')) this.#page.start((page) => this.#connection.send(page));
+        if (message.extensions?.includes('page')) this.#watchPage();
         for (const text of this.#pendingText.splice(0)) this.#connection.send({ type: 'text', text });
         break;
       case 'renewing':
@@ -385,7 +390,10 @@ export class SessionController implements ReactiveController {
         break;
       case 'page_tool_call': {
         const generation = this.#generation;
-        void runPageTool(this.#host, message).then((reply) => generation === this.#generation && this.#connection.send(reply));
+        // A lazy chunk: pages whose site has no page tools never download it.
+        void import('../page-tools.js')
+          .then(({ runPageTool }) => runPageTool(this.#host, message))
+          .then((reply) => generation === this.#generation && this.#connection.send(reply));
         break;
       }
       case 'error': {
@@ -417,25 +425,42 @@ export class SessionController implements ReactiveController {
     if (this.#host.halfDuplex && this.#current === 'speaking') return;
     if (this.#host.pushToTalk && !this.#held) return;
     if (this.#current === 'listening') this.#audio.levels.push(level);
-    if (!this.#call) this.#connection.sendAudio(pcm);
+    if (!this.#onCall) this.#connection.sendAudio(pcm);
   }
 
-  /** Places the WebRTC call; if it cannot connect, reopens the session on the socket transport. */
+  /** Places the WebRTC call (a lazy chunk); if it cannot connect, reopens the session on the socket transport. */
   #startCall(ticket: string): void {
     const generation = this.#generation;
     const context = this.#audio.context;
     if (!context) return;
     const host = this.#host;
+    this.#onCall = true;
     const onLevel = (level: number) => this.#current === 'speaking' && this.#audio.levels.push(level);
     const onFailed = (reason: string) => {
       if (generation !== this.#generation) return;
       this.#call = undefined;
+      this.#onCall = false;
       this.#ready = false;
       host.dispatchEvent(new VoiceRagTransportEvent(reason));
       this.#connection.connect(this.#socketUrl);
     };
-    this.#call = new WebrtcCall({ gateway: host.gateway || SCRIPT_ORIGIN, site: host.site, ticket, context, onLevel, onFailed });
-    void this.#call.start();
+    import('../webrtc/call.js').then(
+      ({ WebrtcCall }) => {
+        if (generation !== this.#generation) return;
+        this.#call = new WebrtcCall({ gateway: host.gateway || SCRIPT_ORIGIN, site: host.site, ticket, context, onLevel, onFailed });
+        void this.#call.start();
+      },
+      () => onFailed('the WebRTC module could not be loaded'),
+    );
+  }
+
+  #watchPage(): void {
+    const generation = this.#generation;
+    void import('../page/page-watcher.js').then(({ PageWatcher }) => {
+      if (generation !== this.#generation) return;
+      this.#page ??= new PageWatcher();
+      this.#page.start((page) => this.#connection.send(page));
+    });
   }
 
   #handleDrained(): void {
