@@ -14,6 +14,9 @@ const WORKLETS = {
   'voice-rag-playback': 'widget/audio/playback.worklet.ts',
 } as const;
 
+/** Stable names of the lazy chunks (module name -> file `voice-rag-NAME.js`); widget/scripts/size.mjs lists the files. */
+const LAZY_CHUNKS: Record<string, string> = { call: 'webrtc', 'page-tools': 'page-tools', 'page-watcher': 'page', 'consent-notice': 'consent', 'feedback-view': 'feedback' };
+
 /**
  * Collapses the whitespace of the element's `css` templates (the minifier keeps template text as
  * written). Only whitespace next to `{`, `}` and `;` is removed, where CSS never needs it.
@@ -70,8 +73,12 @@ export default defineConfig({
     emptyOutDir: true,
     reportCompressedSize: true,
     lib: { entry: 'widget/index.ts', formats: ['es'], fileName: () => 'voice-rag.js' },
-    // Lib-mode ES output is not whitespace-minified unless asked.
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: {
+      // Lets the modules the lazy chunks share with the entry stay in voice-rag.js (lib mode would split them out).
+      preserveEntrySignatures: 'allow-extension',
+      // Lib-mode ES output is not whitespace-minified unless asked.
+      output: { minify: true, chunkFileNames: (chunk) => `voice-rag-${LAZY_CHUNKS[chunk.name] ?? chunk.name}.js` },
+    },
   },
   plugins: [compactStyles(), widgetExtras()],
 });

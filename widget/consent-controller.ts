@@ -1,11 +1,11 @@
 /**
- * The consent gate of `<voice-rag>`: before the microphone first opens (and before typed questions
- * when the site says so) it shows the site's notice, keeps the mic off until the visitor agrees,
- * and remembers the agreement per site for the configured days.
+ * The consent gate of `<voice-rag>`: fetches the site's consent settings ahead, lets sites without
+ * a notice go ahead at once, and hands the notice itself (a lazy chunk, widget/consent-notice.ts)
+ * the sites that ask for consent before the microphone (and typed questions, when the site says so).
  */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
-import { ATTRIBUTE_CONSENT_DEFAULTS, consentRemembered, fetchConsentSettings, noticeText, rememberConsent, type ConsentSettings } from './consent.js';
-import { safeUrl } from './ui/templates.js';
+import { ATTRIBUTE_CONSENT_DEFAULTS, fetchConsentSettings, type ConsentSettings } from './consent.js';
+import type { ConsentNotice } from './consent-notice.js';
 import type { Strings } from './ui/strings.js';
 
 const SCRIPT_ORIGIN = new URL(import.meta.url).origin;
@@ -24,22 +24,15 @@ export interface ConsentHost extends ReactiveControllerHost {
 
 export type ConsentKind = 'mic' | 'typed';
 
-/** A notice on screen, waiting for the visitor's answer. */
-interface Asking {
-  settings: ConsentSettings;
-  resolve(agreed: boolean): void;
-  answer: Promise<boolean>;
-}
-
 export class ConsentController implements ReactiveController {
   readonly #host: ConsentHost;
   #key = '';
   #settings: Promise<ConsentSettings | null> | undefined;
-  /** Agreed on this page: holds even when nothing may be remembered (remember_days: 0). */
-  #agreed = false;
-  #asking: Asking | undefined;
   #unavailable = false;
   #loaded: { key: string; settings: ConsentSettings | null } | undefined;
+  /** The notice, once its chunk has loaded; it also holds the visitor's agreement on this page. */
+  #notice: ConsentNotice | undefined;
+  #noticeLoad: Promise<ConsentNotice> | undefined;
 
   constructor(host: ConsentHost) {
     this.#host = host;
@@ -48,7 +41,7 @@ export class ConsentController implements ReactiveController {
 
   /** Whether the notice is showing. */
   get asking(): boolean {
-    return this.#asking !== undefined;
+    return this.#notice?.asking ?? false;
   }
 
   hostConnected(): void {
@@ -58,40 +51,22 @@ export class ConsentController implements ReactiveController {
 
   /** `true` to go ahead now; otherwise a promise of the visitor's answer (false: mic stays off). */
   request(kind: ConsentKind): true | Promise<boolean> {
-    if (this.#agreed) return true;
+    if (this.#notice?.agreed) return true;
     // Settings already here: decide inside the visitor's gesture, without a turn of the event loop.
     if (this.#loaded && this.#loaded.key === this.#currentKey()) return this.#decide(kind, this.#loaded.settings);
-    return this.#load().then(
-      (settings) => this.#decide(kind, settings),
-      () => {
-        // Unknown whether the site asks for consent: the microphone stays off.
-        this.#unavailable = true;
-        this.#host.requestUpdate();
-        return false;
-      },
-    );
-  }
-
-  /** The visitor agreed. */
-  agree(): void {
-    const asking = this.#asking;
-    if (!asking) return;
-    this.#agreed = true;
-    rememberConsent(this.#host.site, asking.settings.remember_days);
-    this.#close(asking, true);
+    return this.#load().then((settings) => this.#decide(kind, settings), () => this.#cannotAsk());
   }
 
   /** The visitor declined (or pressed Escape). */
   decline(): void {
-    if (this.#asking) this.#close(this.#asking, false);
+    this.#notice?.decline();
   }
 
-  #close(asking: Asking, agreed: boolean): void {
-    this.#asking = undefined;
+  /** Unknown whether the site asks for consent, or its notice cannot load: the microphone stays off. */
+  #cannotAsk(): false {
+    this.#unavailable = true;
     this.#host.requestUpdate();
-    asking.resolve(agreed);
-    // Focus goes back to where the visitor started.
-    void this.#host.updateComplete.then(() => this.#host.renderRoot.querySelector<HTMLElement>('.mic')?.focus());
+    return false;
   }
 
   #currentKey(): string {
@@ -105,7 +80,11 @@ export class ConsentController implements ReactiveController {
       const settings = fetchConsentSettings(this.#host.gateway || SCRIPT_ORIGIN, this.#host.site);
       this.#settings = settings;
       settings.then(
-        (loaded) => (this.#loaded = { key, settings: loaded }),
+        (loaded) => {
+          this.#loaded = { key, settings: loaded };
+          // Fetched ahead too, so that the notice shows inside the press that asks for it.
+          if (loaded || this.#host.consentText) void this.#loadNotice().catch(() => {});
+        },
         () => {
           // A failed load is tried again on the next press.
           if (this.#key === key) this.#settings = undefined;
@@ -115,38 +94,30 @@ export class ConsentController implements ReactiveController {
     return this.#settings;
   }
 
+  /** The notice's chunk; only sites that ask for consent load it. A failed load is tried again next time. */
+  #loadNotice(): Promise<ConsentNotice> {
+    this.#noticeLoad ??= import('./consent-notice.js').then(
+      ({ ConsentNotice }) => (this.#notice = new ConsentNotice(this.#host)),
+      (error: unknown) => {
+        this.#noticeLoad = undefined;
+        throw error;
+      },
+    );
+    return this.#noticeLoad;
+  }
+
   #decide(kind: ConsentKind, site: ConsentSettings | null): true | Promise<boolean> {
     this.#unavailable = false;
     const own = this.#host.consentText;
     const settings: ConsentSettings | null = own ? { ...ATTRIBUTE_CONSENT_DEFAULTS, ...site, text: own } : site;
     if (!settings || (kind === 'typed' && !settings.typed_needs_consent)) return true;
-    if (consentRemembered(this.#host.site, settings.remember_days)) return (this.#agreed = true);
-    // A second press while the notice shows waits for the same answer.
-    if (this.#asking) return this.#asking.answer;
-    let resolve!: (agreed: boolean) => void;
-    const answer = new Promise<boolean>((done) => (resolve = done));
-    this.#asking = { settings, resolve, answer };
-    this.#host.requestUpdate();
-    void this.#host.updateComplete.then(() => this.#host.renderRoot.querySelector<HTMLElement>('.consent-agree')?.focus());
-    return answer;
+    if (this.#notice) return this.#notice.decide(settings);
+    return this.#loadNotice().then((notice) => notice.decide(settings), () => this.#cannotAsk());
   }
 
   /** The notice, or the "cannot ask" line, or nothing. */
   render(): TemplateResult | typeof nothing {
-    const s = this.#host.strings;
-    if (this.#unavailable && !this.#asking) return html`<p class="consent-unavailable" role="alert">${s.consentUnavailable}</p>`;
-    const asking = this.#asking;
-    if (!asking) return nothing;
-    const link = safeUrl(asking.settings.link);
-    return html`<div class="consent" part="consent" role="dialog" aria-modal="false" aria-labelledby="consent-title" aria-describedby="consent-text">
-      <p id="consent-title" class="consent-title">${s.consentTitle}</p>
-      <p id="consent-text">${noticeText(asking.settings.text, this.#host.noticeLang)}${link
-        ? html` <a href=${link} target="_blank" rel="noopener">${s.consentMore}</a>`
-        : nothing}</p>
-      <div class="consent-actions">
-        <button class="consent-agree" type="button" @click=${() => this.agree()}>${s.consentAgree}</button>
-        <button class="consent-decline" type="button" @click=${() => this.decline()}>${s.consentDecline}</button>
-      </div>
-    </div>`;
+    if (this.#unavailable && !this.asking) return html`<p class="consent-unavailable" role="alert">${this.#host.strings.consentUnavailable}</p>`;
+    return this.#notice?.render() ?? nothing;
   }
 }

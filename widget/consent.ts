@@ -1,7 +1,6 @@
 /**
  * Consent before the microphone (docs/WIDGET.md, "Consent"): the site's notice settings from the
- * gateway (`GET /v1/widget-settings`), and the visitor's agreement remembered per site in
- * `localStorage` for the configured days.
+ * gateway (`GET /v1/widget-settings`). The notice and the remembered agreement are in consent-notice.ts.
  */
 
 /** The site's `consent` block as the gateway serves it (docs/CONFIG.md `sites.*.consent`). */
@@ -14,8 +13,6 @@ export interface ConsentSettings {
 
 /** What `consent-text` alone turns on when the site configures no notice. */
 export const ATTRIBUTE_CONSENT_DEFAULTS = { remember_days: 180, typed_needs_consent: false } as const;
-
-const DAY_MS = 86_400_000;
 
 /** `http(s)://GATEWAY/v1/widget-settings?site=…`, from the same base the socket uses. */
 export function settingsUrl(gateway: string, site: string): string {
@@ -34,36 +31,4 @@ export async function fetchConsentSettings(gateway: string, site: string): Promi
   if (!response.ok) throw new Error(`widget settings answered HTTP ${response.status}`);
   const body = (await response.json()) as { consent?: ConsentSettings | null };
   return body.consent ?? null;
-}
-
-/** The notice text for a language: its own, else its primary tag's, else English, else the first. */
-export function noticeText(text: ConsentSettings['text'], lang: string): string {
-  if (typeof text === 'string') return text;
-  const tag = lang.toLowerCase();
-  const byTag = new Map(Object.entries(text).map(([key, value]) => [key.toLowerCase(), value]));
-  return byTag.get(tag) ?? byTag.get(tag.split('-')[0] ?? '') ?? byTag.get('en') ?? Object.values(text)[0] ?? '';
-}
-
-const storageKey = (site: string) => `voice-rag:consent:${site}`;
-
-/** Whether the visitor agreed on this site within the last `days` days (in this browser profile). */
-export function consentRemembered(site: string, days: number, now = Date.now()): boolean {
-  if (days <= 0) return false;
-  try {
-    const at = Number((JSON.parse(globalThis.localStorage.getItem(storageKey(site)) ?? 'null') as { at?: unknown } | null)?.at);
-    return Number.isFinite(at) && at <= now && now - at < days * DAY_MS;
-  } catch {
-    // Storage blocked (privacy settings, sandboxed frames): ask again, never assume agreement.
-    return false;
-  }
-}
-
-/** Remembers the agreement (when `days` > 0); storage that refuses only means asking again next time. */
-export function rememberConsent(site: string, days: number, now = Date.now()): void {
-  if (days <= 0) return;
-  try {
-    globalThis.localStorage.setItem(storageKey(site), JSON.stringify({ at: now }));
-  } catch {
-    // Nothing to do: the agreement holds for this page only.
-  }
 }

@@ -62,5 +62,26 @@ declare global {
     'voice-rag-transcript': VoiceRagTranscriptEvent;
     'voice-rag-citations': VoiceRagCitationsEvent;
     'voice-rag-error': VoiceRagErrorEvent;
+    'voice-rag-tool': VoiceRagToolEvent;
+  }
+}
+
+/** `voice-rag-tool`: the assistant asks the page to run a tool. Cancellable: `preventDefault()` refuses. */
+export class VoiceRagToolEvent extends Event {
+  readonly name: string;
+  readonly args: Record<string, unknown>;
+  #answer: { value: unknown } | undefined;
+  constructor(name: string, args: Record<string, unknown>) {
+    super('voice-rag-tool', { ...init, cancelable: true });
+    this.name = name;
+    this.args = args;
+  }
+  /** Answers the call with any JSON value, or a promise of one (a rejection is a failure). */
+  respond(result: unknown): void {
+    this.#answer ??= { value: result };
+  }
+  /** What the handler answered, if anything. */
+  get answer(): { value: unknown } | undefined {
+    return this.#answer;
   }
 }

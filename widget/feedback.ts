@@ -3,12 +3,19 @@
  * docs/WIDGET.md "Feedback"): which response each answer belongs to, what the visitor chose, and
  * the controls under each answer. Shown only when the gateway lists `feedback` in `ready`.
  */
-import { html, nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
+import type { renderFeedback } from './feedback-view.js';
 import type { FeedbackMessage } from '../gateway/protocol.js';
 import type { Turn } from './state.js';
 import type { Strings } from './ui/strings.js';
+import { adoptLazyStyles } from './ui/templates.js';
 
-interface Rating {
+/** The element the controls render in. */
+export interface FeedbackHost extends ReactiveControllerHost {
+  readonly renderRoot: HTMLElement | DocumentFragment;
+}
+
+export interface Rating {
   responseId: string;
   rating?: 'up' | 'down';
   /** Thumbs down pressed: the reason box is open, nothing sent yet. */
@@ -17,13 +24,14 @@ interface Rating {
 
 /** The ratings of one session's answers. */
 export class AnswerFeedback {
-  readonly #host: ReactiveControllerHost;
+  readonly #host: FeedbackHost;
   readonly #send: (message: FeedbackMessage) => boolean;
   readonly #byItem = new Map<string, Rating>();
   #enabled = false;
   #response: string | undefined;
+  #view: typeof renderFeedback | undefined;
 
-  constructor(host: ReactiveControllerHost, send: (message: FeedbackMessage) => boolean) {
+  constructor(host: FeedbackHost, send: (message: FeedbackMessage) => boolean) {
     this.#host = host;
     this.#send = send;
   }
@@ -31,6 +39,17 @@ export class AnswerFeedback {
   /** A new session: rating is on when `ready.extensions` lists `feedback`. */
   reset(enabled: boolean): void {
     this.#enabled = enabled;
+    // The controls are a lazy chunk: sessions without `feedback` never download them.
+    if (enabled && !this.#view) {
+      import('./feedback-view.js').then(
+        ({ renderFeedback, feedbackStyles }) => {
+          adoptLazyStyles(this.#host.renderRoot, feedbackStyles);
+          this.#view = renderFeedback;
+          this.#host.requestUpdate();
+        },
+        () => {},
+      );
+    }
     this.#response = undefined;
     this.#byItem.clear();
   }
@@ -45,7 +64,8 @@ export class AnswerFeedback {
     if (this.#response && !this.#byItem.has(itemId)) this.#byItem.set(itemId, { responseId: this.#response });
   }
 
-  #rate(itemId: string, rating: 'up' | 'down', reason?: string): void {
+  /** Sends the visitor's rating of one answer (once); `reason` goes with a thumbs down. */
+  rate(itemId: string, rating: 'up' | 'down', reason?: string): void {
     const entry = this.#byItem.get(itemId);
     if (!entry || entry.rating) return;
     const text = reason?.trim().slice(0, 500);
@@ -54,32 +74,18 @@ export class AnswerFeedback {
     this.#host.requestUpdate();
   }
 
-  #ask(itemId: string): void {
+  /** Thumbs down pressed: opens the reason box. */
+  ask(itemId: string): void {
     const entry = this.#byItem.get(itemId);
     if (!entry || entry.rating) return;
     entry.asking = true;
     this.#host.requestUpdate();
   }
 
-  /** The controls under one answer, or nothing. */
+  /** The controls under one answer, or nothing (also until their lazy chunk has loaded). */
   render(turn: Turn, s: Strings): TemplateResult | typeof nothing {
     const entry = this.#byItem.get(turn.id);
-    if (!this.#enabled || turn.role !== 'assistant' || !turn.final || !entry) return nothing;
-    if (entry.rating) return html`<p class="feedback feedback-thanks" role="status">${s.rateThanks}</p>`;
-    const submit = (event: SubmitEvent) => {
-      event.preventDefault();
-      const input = (event.target as HTMLFormElement).elements.namedItem('reason') as HTMLInputElement;
-      this.#rate(turn.id, 'down', input.value);
-    };
-    return html`<div class="feedback" part="feedback">
-      <button type="button" aria-label=${s.rateUp} aria-pressed="false" @click=${() => this.#rate(turn.id, 'up')}>👍</button>
-      <button type="button" aria-label=${s.rateDown} aria-pressed=${entry.asking ? 'true' : 'false'} @click=${() => this.#ask(turn.id)}>👎</button>
-      ${entry.asking
-        ? html`<form class="feedback-reason" @submit=${submit}>
-            <input name="reason" type="text" maxlength="500" autocomplete="off" aria-label=${s.rateReason} placeholder=${s.rateReason} />
-            <button type="submit">${s.rateSend}</button>
-          </form>`
-        : nothing}
-    </div>`;
+    if (!this.#enabled || !this.#view || turn.role !== 'assistant' || !turn.final || !entry) return nothing;
+    return this.#view(this, turn.id, entry, s);
   }
 }

@@ -6,8 +6,7 @@ import { VoiceRag } from './voice-rag.js';
 
 export { VoiceRag } from './voice-rag.js';
 export type { TokenProvider } from './voice-rag.js';
-export { VoiceRagCitationsEvent, VoiceRagErrorEvent, VoiceRagStateEvent, VoiceRagTranscriptEvent } from './events.js';
-export { VoiceRagToolEvent } from './page-tools.js';
+export { VoiceRagCitationsEvent, VoiceRagErrorEvent, VoiceRagStateEvent, VoiceRagToolEvent, VoiceRagTranscriptEvent } from './events.js';
 export type { Turn, WidgetState } from './state.js';
 export type { Strings } from './ui/strings.js';
 

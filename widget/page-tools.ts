@@ -5,35 +5,12 @@
  * widget's built-in `open_page` / `scroll_to` run. The answer goes back as `page_tool_result`.
  */
 import type { PageToolCallMessage, PageToolResultMessage } from '../gateway/protocol.js';
+import { VoiceRagToolEvent } from './events.js';
 
 /** Largest JSON result sent back; a frame holds 16 KiB. */
 const MAX_RESULT_CHARS = 12_000;
 
-/** `voice-rag-tool`: the assistant asks the page to run a tool. Cancellable: `preventDefault()` refuses. */
-export class VoiceRagToolEvent extends Event {
-  readonly name: string;
-  readonly args: Record<string, unknown>;
-  #answer: { value: unknown } | undefined;
-  constructor(name: string, args: Record<string, unknown>) {
-    super('voice-rag-tool', { bubbles: true, composed: true, cancelable: true });
-    this.name = name;
-    this.args = args;
-  }
-  /** Answers the call with any JSON value, or a promise of one (a rejection is a failure). */
-  respond(result: unknown): void {
-    this.#answer ??= { value: result };
-  }
-  /** What the handler answered, if anything. */
-  get answer(): { value: unknown } | undefined {
-    return this.#answer;
-  }
-}
-
-declare global {
-  interface GlobalEventHandlersEventMap {
-    'voice-rag-tool': VoiceRagToolEvent;
-  }
-}
+export { VoiceRagToolEvent } from './events.js';
 
 const failure = (call: PageToolCallMessage, error: string): PageToolResultMessage => ({
   type: 'page_tool_result', call_id: call.call_id, ok: false, error: error.slice(0, 500) || 'failed',

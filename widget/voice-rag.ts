@@ -3,7 +3,6 @@
  * the voice-rag gateway.
  */
 import { LitElement } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { ConsentController, type ConsentKind } from './consent-controller.js';
 import { SessionController } from './session/controller.js';
 import type { WidgetState } from './state.js';
@@ -74,32 +73,53 @@ export type TokenProvider = () => string | Promise<string>;
  */
 export class VoiceRag extends LitElement {
   static override styles = voiceRagStyles;
+  // Declared here rather than with decorators: the decorator helpers would weigh on the first load.
+  static override properties = {
+    open: { state: true },
+    site: { reflect: true },
+    gateway: {},
+    token: {},
+    tokenProvider: { attribute: false },
+    mode: { reflect: true },
+    position: { reflect: true },
+    theme: { reflect: true },
+    accent: {},
+    lang: {},
+    label: {},
+    noTranscript: { type: Boolean, reflect: true, attribute: 'no-transcript' },
+    noTextInput: { type: Boolean, reflect: true, attribute: 'no-text-input' },
+    pushToTalk: { type: Boolean, reflect: true, attribute: 'push-to-talk' },
+    halfDuplex: { type: Boolean, reflect: true, attribute: 'half-duplex' },
+    consentText: { attribute: 'consent-text' },
+  };
 
   /** The session: lifecycle, audio, transcript; read its state, or drive it like the element's methods do. */
   readonly session: SessionController = new SessionController(this);
   readonly #consent = new ConsentController(this);
 
-  @query('canvas') private canvas?: HTMLCanvasElement;
-  @query('.launcher') private launcher?: HTMLButtonElement;
-  @state() private open = false;
+  /** Looked up when needed, not with `@query`: a decorator module less in the first load. */
+  #find<T extends Element>(selector: string): T | undefined {
+    return this.renderRoot.querySelector<T>(selector) ?? undefined;
+  }
+  private open = false;
   /** The turns last rendered: only new text scrolls the transcript. */
   #shownTurns: unknown;
 
-  @property({ reflect: true }) site = '';
-  @property() gateway = '';
-  @property() token = '';
-  @property({ attribute: false }) tokenProvider: TokenProvider | undefined;
-  @property({ reflect: true }) mode: 'inline' | 'floating' = 'inline';
-  @property({ reflect: true }) position: 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left' = 'bottom-right';
-  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
-  @property() accent = '';
-  @property() override lang = '';
-  @property() label = '';
-  @property({ type: Boolean, reflect: true, attribute: 'no-transcript' }) noTranscript = false;
-  @property({ type: Boolean, reflect: true, attribute: 'no-text-input' }) noTextInput = false;
-  @property({ type: Boolean, reflect: true, attribute: 'push-to-talk' }) pushToTalk = false;
-  @property({ type: Boolean, reflect: true, attribute: 'half-duplex' }) halfDuplex = false;
-  @property({ attribute: 'consent-text' }) consentText = '';
+  site = '';
+  gateway = '';
+  token = '';
+  tokenProvider: TokenProvider | undefined;
+  mode: 'inline' | 'floating' = 'inline';
+  position: 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left' = 'bottom-right';
+  theme: 'light' | 'dark' | 'auto' = 'auto';
+  accent = '';
+  override lang = '';
+  label = '';
+  noTranscript = false;
+  noTextInput = false;
+  pushToTalk = false;
+  halfDuplex = false;
+  consentText = '';
 
   /** The current state of the session. */
   get state(): WidgetState {
@@ -131,7 +151,7 @@ export class VoiceRag extends LitElement {
     const base = this.renderRoot.querySelector<HTMLElement>('.base');
     if (this.accent) base?.style.setProperty('--accent', this.accent);
     else base?.style.removeProperty('--accent');
-    this.session.drawLevels(this.canvas);
+    this.session.drawLevels(this.#find<HTMLCanvasElement>('canvas'));
     // Only new text scrolls: a countdown tick must not yank a visitor back from an older answer.
     const turns = this.session.view.turns;
     if (turns === this.#shownTurns) return;
@@ -147,7 +167,7 @@ export class VoiceRag extends LitElement {
     if (this.session.active || this.session.view.countdown > 0) void this.stop();
     else if (this.mode === 'floating' && this.open) {
       this.open = false;
-      this.launcher?.focus();
+      this.#find<HTMLButtonElement>('.launcher')?.focus();
     }
   };
 

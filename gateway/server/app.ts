@@ -11,8 +11,11 @@ import type { BrowserSocket } from '../session/types.js';
 /** Longest query string accepted on the WebSocket endpoint. */
 export const MAX_QUERY_CHARS = 4096;
 
-/** The widget's files, served to any origin. */
-export const WIDGET_FILES = ['voice-rag.js', 'voice-rag-capture.js', 'voice-rag-playback.js'] as const;
+/** The widget files served at the root: the script, its two worklets, and its lazy feature chunks (vite.config.ts names them). */
+export const WIDGET_FILES = [
+  'voice-rag.js', 'voice-rag-capture.js', 'voice-rag-playback.js',
+  'voice-rag-webrtc.js', 'voice-rag-consent.js', 'voice-rag-page-tools.js', 'voice-rag-page.js', 'voice-rag-feedback.js',
+] as const;
 
 /** Handlers of one open browser socket. */
 export interface BrowserHandlers {

@@ -1,7 +1,10 @@
 import { expect } from '@esm-bundle/chai';
 import { axeViolations, cleanup, fixture, serverInfo } from './support/helpers.js';
 
+/** What every page loads first (20 KB gzip). */
 const FILES = ['voice-rag.js', 'voice-rag-capture.js', 'voice-rag-playback.js'];
+/** The lazy feature chunks (vite.config.ts names them; 8 KB gzip together). */
+const LAZY = ['voice-rag-webrtc.js', 'voice-rag-consent.js', 'voice-rag-page-tools.js', 'voice-rag-page.js', 'voice-rag-feedback.js'];
 
 /** Fetches a built file from the test server, which serves dist/widget as the gateway does. */
 async function load(name: string): Promise<string> {
@@ -32,7 +35,7 @@ describe('the built widget (dist/widget)', () => {
   });
 
   it('uses no eval, Function constructor, blob: or data: script URLs', async () => {
-    for (const name of FILES) {
+    for (const name of [...FILES, ...LAZY]) {
       const code = await load(name);
       expect(code, name).not.to.match(/\beval\(|new Function\(|createObjectURL|data:text\/javascript/);
     }
@@ -44,9 +47,25 @@ describe('the built widget (dist/widget)', () => {
     expect(code).to.contain('voice-rag-capture.js');
   });
 
+  it('loads the optional features as lazy chunks by relative URL, and they import only voice-rag.js', async () => {
+    const code = await load('voice-rag.js');
+    for (const name of LAZY) {
+      expect(code, name).to.contain(`import(\`./${name}\`)`);
+      const chunk = await load(name);
+      const specifiers = [...chunk.matchAll(/\bfrom\s*["'`]([^"'`]+)["'`]|\bimport\s*\(?\s*["'`]([^"'`]+)["'`]/g)].map((m) => m[1] ?? m[2]);
+      for (const specifier of specifiers) expect(specifier, name).to.equal('./voice-rag.js');
+    }
+  });
+
   it('stays within 20 KB gzipped for everything a page loads', async () => {
     let total = 0;
     for (const name of FILES) total += await gzipBytes(await load(name));
     expect(total).to.be.at.most(20 * 1024);
+  });
+
+  it('keeps the lazy chunks within 8 KB gzipped together', async () => {
+    let total = 0;
+    for (const name of LAZY) total += await gzipBytes(await load(name));
+    expect(total).to.be.at.most(8 * 1024);
   });
 });

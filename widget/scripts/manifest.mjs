@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates custom-elements.json from the header JSDoc and @property fields of widget/voice-rag.ts
+// Generates custom-elements.json from the header JSDoc and the reactive properties (`static properties` and their fields) of widget/voice-rag.ts
 // (the analyzer package is not installed). `--check` exits 1 when the committed file is stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -20,8 +20,13 @@ export function generateManifest(source = readFileSync(new URL(SOURCE, root), 'u
     return { tag, name: name.trim(), description: description.join(' - ').trim() };
   });
   const of = (tag) => tags.filter((t) => t.tag === tag);
-  const fields = [...source.matchAll(/@property\(([^)]*)\)\s+(?:override\s+)?(\w+)(?::\s*([^=;]+?))?\s*(?:=\s*([^;]+))?;/g)].map(
-    ([, options, name, type, initial]) => ({
+  // The reactive properties are declared in `static properties` (no decorators); each has a class field with its type and default.
+  const declared = source.match(/static override properties = \{([\s\S]*?)\n  \};/)?.[1] ?? '';
+  const fieldOf = (name) => source.match(new RegExp(`^  (?:override\\s+)?${name}(?::\\s*([^=;]+?))?\\s*(?:=\\s*([^;]+))?;`, 'm')) ?? [];
+  const fields = [...declared.matchAll(/^\s+(\w+): \{([^}]*)\},$/gm)].filter(([, , options]) => !options.includes('state: true')).map(
+    ([, name, options]) => [options, name, fieldOf(name)[1], fieldOf(name)[2]],
+  ).map(
+    ([options, name, type, initial]) => ({
       name,
       attribute: options.includes('attribute: false') ? undefined : (options.match(/attribute: '([\w-]+)'/)?.[1] ?? name.toLowerCase()),
       reflects: options.includes('reflect: true'),

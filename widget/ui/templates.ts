@@ -2,7 +2,7 @@
  * Template pieces of `<voice-rag>`: icons, the transcript and its citations.
  */
 import { html, nothing, svg } from 'lit';
-import type { TemplateResult } from 'lit';
+import type { CSSResult, TemplateResult } from 'lit';
 import type { CitationSource } from '../../gateway/protocol.js';
 import type { Turn } from '../state.js';
 import type { Strings } from './strings.js';
@@ -57,4 +57,10 @@ export function renderTranscript(turns: readonly Turn[], strings: Strings, after
       ${after ? after(turn) : nothing}
     </li>`,
   )}</ol>`;
+}
+
+/** Adds the styles of a lazy chunk to the element's shadow root, once (a constructed sheet, like Lit's own: no inline style). */
+export function adoptLazyStyles(root: HTMLElement | DocumentFragment, styles: CSSResult): void {
+  const sheet = styles.styleSheet;
+  if (sheet && root instanceof ShadowRoot && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }

@@ -111,16 +111,7 @@ export const voiceRagStyles = css`
     canvas { color: CanvasText; }
     :focus-visible { outline-color: Highlight; }
   }
-  .consent {
-    border: 1px solid var(--border);
-    border-radius: calc(var(--radius) / 1.5);
-    padding: 0.6rem 0.75rem;
-    margin: 0 0 0.6rem;
-  }
-  .consent p { margin: 0 0 0.5rem; }
-  .consent-title { font-weight: 600; }
-  .consent a { color: var(--accent); }
-  .consent-actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }
+  /* The buttons of the consent notice and the answer feedback; the rest of their styles load with them. */
   .consent-actions button, .feedback button, .feedback-reason button {
     font: inherit;
     border: 1px solid var(--border);
@@ -130,12 +121,5 @@ export const voiceRagStyles = css`
     color: var(--fg);
     cursor: pointer;
   }
-  .consent-agree { background: var(--accent) !important; color: var(--on-accent) !important; border-color: var(--accent) !important; }
   .consent-unavailable { color: var(--danger); margin: 0 0 0.5rem; }
-  .feedback { display: flex; gap: 0.35rem; align-items: center; margin-top: 0.3rem; flex-wrap: wrap; }
-  .feedback button { padding: 0.1rem 0.55rem; }
-  .feedback button[aria-pressed='true'] { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
-  .feedback-reason { display: flex; gap: 0.35rem; width: 100%; }
-  .feedback-reason input { flex: 1; font: inherit; min-width: 0; }
-  .feedback-thanks { color: var(--muted); font-size: 0.85em; }
 `;

@@ -33,17 +33,6 @@ export function offerUrl(gateway: string, site: string, ticket: string): string 
   return url.href;
 }
 
-/** Whether this browser can place a WebRTC call. */
-export const webrtcAvailable = (): boolean => typeof globalThis.RTCPeerConnection === 'function';
-
-/** Adds `transport=webrtc` to the socket URL when the browser can place the call. */
-export function withWebrtc(socketUrl: string): string {
-  if (!webrtcAvailable()) return socketUrl;
-  const url = new URL(socketUrl);
-  url.searchParams.set('transport', 'webrtc');
-  return url.href;
-}
-
 function gathered(pc: RTCPeerConnection): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
   return new Promise((resolve) => {
@@ -147,16 +136,5 @@ export class WebrtcCall {
     this.#pc?.close();
     if (this.#player) this.#player.srcObject = null;
     this.#pc = this.#player = this.#mic = undefined;
-  }
-}
-
-/** `voice-rag-transport`: the session fell back from WebRTC to the WebSocket transport. */
-export class VoiceRagTransportEvent extends Event {
-  readonly transport: 'websocket';
-  readonly reason: string;
-  constructor(reason: string) {
-    super('voice-rag-transport', { bubbles: true, composed: true });
-    this.transport = 'websocket';
-    this.reason = reason;
   }
 }

@@ -10,6 +10,7 @@ const STATIC = {
   '/voice-rag.js': 'dist/widget/voice-rag.js',
   '/voice-rag-capture.js': 'dist/widget/voice-rag-capture.js',
   '/voice-rag-playback.js': 'dist/widget/voice-rag-playback.js',
+  ...Object.fromEntries(['webrtc', 'consent', 'page-tools', 'page', 'feedback'].map((chunk) => [`/voice-rag-${chunk}.js`, `dist/widget/voice-rag-${chunk}.js`])),
   '/csp.html': 'tests/browser/support/csp.html',
   '/csp-page.js': 'tests/browser/support/csp-page.js',
 };

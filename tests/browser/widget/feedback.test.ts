@@ -23,6 +23,9 @@ async function answered(prefix: string): Promise<{ el: VoiceRag; site: string }>
 
 const rateButton = (el: VoiceRag, label: string) => el.shadowRoot!.querySelector<HTMLButtonElement>(`.feedback button[aria-label="${label}"]`);
 
+/** The controls are a lazy chunk, loaded once `ready` lists `feedback`. */
+const controlsShown = (el: VoiceRag) => until(() => rateButton(el, en.rateUp) !== null, 5000, 'the rating controls');
+
 describe('<voice-rag> answer feedback (extension feedback)', () => {
   before(async () => {
     gateway = (await serverInfo()).httpUrl;
@@ -31,6 +34,7 @@ describe('<voice-rag> answer feedback (extension feedback)', () => {
 
   it('sends thumbs up for the answer\'s response, once, then thanks the visitor', async () => {
     const { el, site } = await answered('rate-up');
+    await controlsShown(el);
     expect(await axeViolations(el)).to.deep.equal([]);
     rateButton(el, en.rateUp)!.click();
     const record = await waitForMessage(site, 'feedback');
@@ -42,6 +46,7 @@ describe('<voice-rag> answer feedback (extension feedback)', () => {
 
   it('asks for an optional reason with thumbs down and sends it with the rating', async () => {
     const { el, site } = await answered('rate-down');
+    await controlsShown(el);
     rateButton(el, en.rateDown)!.click();
     await el.updateComplete;
     const input = el.shadowRoot!.querySelector<HTMLInputElement>('.feedback-reason input')!;
