@@ -26,7 +26,12 @@ let controlTurns = 0;
 
 beforeAll(async () => {
   trap = trapCrashes();
-  gw = await startHarness({ logLevel: 'warn', site: { retrieval: { kind: 'azure-search', endpoint: 'https://s.example.net', index: 'kb', api_key: 'k', timeout_ms: 200 } } });
+  // Renewal off: a random session_expired would move the session to a second upstream, past the
+  // one these sequences drive (renewal has its own suites).
+  gw = await startHarness({
+    logLevel: 'warn',
+    site: { continuity: { renew: false }, retrieval: { kind: 'azure-search', endpoint: 'https://s.example.net', index: 'kb', api_key: 'k', timeout_ms: 200 } },
+  });
   control = await gw.ready();
   controlUpstream = await gw.upstream.nextConnection();
 });
