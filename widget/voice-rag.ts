@@ -174,9 +174,15 @@ export class VoiceRag extends LitElement {
   #handleMicClick(): void {
     const session = this.session;
     const { active, textOnly } = session.view;
-    if (this.pushToTalk || session.resumeAudio()) return;
-    if (textOnly && active) session.openMic();
-    else if (active) void this.stop();
+    if (this.pushToTalk) return;
+    // A session opened by typing may have a context the browser suspended (Firefox, without a
+    // gesture): this press resumes it and opens the microphone at once.
+    if (textOnly && active) {
+      session.resumeAudio();
+      return session.openMic();
+    }
+    if (session.resumeAudio()) return;
+    if (active) void this.stop();
     else void this.start();
   }
 
