@@ -116,6 +116,8 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     args: [...options.serveArgs, '--port', String(port)],
   });
   let stopping = false;
+  // A worker that exited may stay in cluster.workers until its IPC channel also closes (the order
+  // varies by Node version), so "all exited" asks each worker, not the table's length.
   const live = () => Object.values(cluster.workers ?? {}).filter((worker) => worker !== undefined);
   // /metrics and /status of any worker read every worker through here.
   const answerGathers = serveGather(live);
@@ -138,7 +140,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     if (!stopping) {
       options.log(`voice-rag: worker ${worker.process.pid} ended (${signal ?? `code ${code}`}); starting another`);
       fork();
-    } else if (live().length === 0) allExited();
+    } else if (live().every((each) => each.isDead())) allExited();
   });
   for (let i = 0; i < options.workers; i++) fork();
   options.log(`voice-rag: ${options.workers} workers on port ${port} (limits ${shared ? "in the primary's memory, over IPC" : 'in Redis'})`);
@@ -147,7 +149,7 @@ export async function runPrimary(options: PrimaryOptions): Promise<void> {
     stopping = true;
     // Each worker drains its own sessions (server.drain_seconds) and exits; the primary waits for all.
     for (const worker of live()) worker.process.kill(signal);
-    if (live().length === 0) allExited();
+    if (live().every((each) => each.isDead())) allExited();
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGTERM'));
