@@ -9,5 +9,6 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(`voice-rag: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
+  // A command that failed (a port in use, say) may have left timers and indexes running: end now.
+  process.exit(1);
 }

@@ -85,16 +85,25 @@ describe('the packed voice-rag, installed into an empty folder', () => {
   });
 
   it('serves the gateway: /healthz, /voice-rag.js, and a typed question answered with a citation', async () => {
-    port = await freePort();
-    server = spawn('npx', ['--no-install', 'voice-rag', 'serve', '--config', 'site.yaml', '--port', String(port)], {
-      cwd: app,
-      detached: true, // its own process group, so the cleanup reaches the gateway behind npx
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-    });
-    server.stdout!.on('data', (chunk) => void (serverLog += chunk));
-    server.stderr!.on('data', (chunk) => void (serverLog += chunk));
-    await waitForHealth(Date.now() + 45_000);
+    // A free port can be taken by a suite running beside this one before serve binds it: try another.
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      serverLog = '';
+      server = spawn('npx', ['--no-install', 'voice-rag', 'serve', '--config', 'site.yaml', '--port', String(port)], {
+        cwd: app,
+        detached: true, // its own process group, so the cleanup reaches the gateway behind npx
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LOG_LEVEL: 'warn' },
+      });
+      server.stdout!.on('data', (chunk) => void (serverLog += chunk));
+      server.stderr!.on('data', (chunk) => void (serverLog += chunk));
+      try {
+        await waitForHealth(Date.now() + 45_000);
+        break;
+      } catch (error) {
+        if (attempt === 3 || !serverLog.includes('EADDRINUSE')) throw error;
+      }
+    }
 
     const script = await fetch(`http://127.0.0.1:${port}/voice-rag.js`);
     expect(script.status).toBe(200);

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../gateway/cli/main.js';
 import type { CliIo } from '../../../gateway/cli/main.js';
@@ -79,4 +81,21 @@ describe('voice-rag CLI', () => {
     const passed = await exec(tsx, ['gateway/cli.ts', 'check', '--config', fixture('minimal.yaml')], { cwd: root });
     expect(passed.stdout).toContain('valid (0 warnings)');
   });
+
+  it('exits 1 when serve cannot listen, rather than staying up with nothing served', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+      const result = await promisify(execFile)(tsx, ['gateway/cli.ts', 'serve', '--config', fixture('minimal.yaml'), '--port', String(port)], { cwd: root, timeout: 30_000 }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('EADDRINUSE');
+    } finally {
+      busy.close();
+    }
+  }, 40_000);
 });
