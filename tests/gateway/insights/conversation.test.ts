@@ -93,7 +93,6 @@ describe('the insight report of a 20-turn conversation', () => {
   });
 
   it('lists the questions no passage answered, grouped by similarity', () => {
-    console.log('DEBUG', JSON.stringify(report.unanswered));
     const groups = report.unanswered.map((g) => [g.question, ...g.examples].join(' | ').toLowerCase());
     const bitcoin = groups.filter((g) => g.includes('bitcoin'));
     const discount = groups.filter((g) => g.includes('discount'));
@@ -115,7 +114,8 @@ describe('the insight report of a 20-turn conversation', () => {
   it('stores no e-mail address, typed or in its spoken form', () => {
     const bytes = readFileSync(storePath).toString('latin1');
     expect(bytes).toContain('bitcoin');
-    expect(bytes).not.toMatch(/jane|example\.com|example dot com/i);
+    // Whole forms only: the file also holds random base62 response ids, which can spell "jane".
+    expect(bytes).not.toMatch(/jane\.doe|jane dot doe|example\.com|example dot com/i);
     expect(bytes).toContain('[email]');
   });
 
@@ -125,6 +125,6 @@ describe('the insight report of a 20-turn conversation', () => {
     expect(statusPage).toContain('<h3>Unanswered (7)</h3>');
     expect(statusPage).toMatch(/<span class="n">4×<\/span> Is there a student discount\?/);
     expect(statusPage).toMatch(/<span class="n">\d+×<\/span> Returns[^<]* <small>\/kb\/returns.html<\/small>/);
-    expect(statusPage).not.toMatch(/jane|example\.com/i);
+    expect(statusPage).not.toMatch(/jane\.doe|jane dot doe|example\.com|example dot com/i);
   });
 });
