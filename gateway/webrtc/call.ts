@@ -13,7 +13,7 @@ import { authHeaders, connectUpstream, type RealtimeConnection } from '../realti
 import type { SocketFactory } from '../realtime/socket.js';
 import type { TokenCache } from '../realtime/token-cache.js';
 import type { FetchPort } from '../tools/types.js';
-import { createCall, hangupCall } from './calls-client.js';
+import { createCall, hangupCall, type CreatedCall } from './calls-client.js';
 import { buildCallsTarget, callSessionConfig, type CallsOverride } from './calls-target.js';
 import { createCallGuard, type ViolationReason } from './call-guard.js';
 import type { OfferDesk, PendingOffer } from './offer-desk.js';
@@ -22,6 +22,10 @@ import type { OfferDesk, PendingOffer } from './offer-desk.js';
 export const OFFER_TIMEOUT_MS = 20_000;
 /** A hang-up that takes longer is abandoned (the service ends idle calls itself). */
 const HANGUP_TIMEOUT_MS = 5_000;
+/** The longest a throttled offer waits for its session to end before it is refused anyway. */
+const REFUSAL_CAP_MS = 2_000;
+/** How long a call request runs past the connect timeout, so that a late call can still be hung up. */
+const LATE_CALL_WAIT_MS = 60_000;
 
 /** Metrics of WebRTC calls. */
 export interface WebrtcObserver {
@@ -57,6 +61,51 @@ const timeoutSignal = (clock: Clock, ms: number) => {
   return { signal: controller.signal, done: () => clock.clearTimeout(timer) };
 };
 
+/**
+ * The created call, or `upstream_unavailable` once `ms` pass; a call the service answers later
+ * goes to `late` (to be hung up) instead of being forgotten.
+ */
+function withinConnectTimeout(creating: Promise<CreatedCall>, clock: Clock, ms: number, late: (call: CreatedCall) => void): Promise<CreatedCall> {
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const timer = clock.setTimeout(() => {
+      timedOut = true;
+      reject(new GatewayError('upstream_unavailable', 'the voice service did not answer the call in time'));
+    }, ms);
+    creating.then(
+      (call) => {
+        clock.clearTimeout(timer);
+        if (timedOut) late(call);
+        else resolve(call);
+      },
+      (error: unknown) => {
+        clock.clearTimeout(timer);
+        if (!timedOut) reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * A refused call is the service's answer, not a network the widget could route around: the 502 or
+ * 503 goes out only after the session's `upstream_unavailable` (with `retry_after_ms` on a
+ * throttle) and its close went out on the control socket, so the widget shows that error rather
+ * than racing it with a fallback to the socket transport (which, after a throttle, would queue
+ * behind the same throttle and offer again).
+ */
+function refuseAfterSessionEnd(offer: PendingOffer, status: 502 | 503, message: string, signal: AbortSignal, clock: Clock): void {
+  const refuse = () => {
+    clock.clearTimeout(cap);
+    signal.removeEventListener('abort', later);
+    offer.refuse(status, message);
+  };
+  // `abort` fires at the start of the session's end; the error is sent later in that same turn.
+  const later = () => void clock.setTimeout(refuse, 0);
+  const cap = clock.setTimeout(refuse, REFUSAL_CAP_MS);
+  if (signal.aborted) later();
+  else signal.addEventListener('abort', later, { once: true });
+}
+
 /** The session's `connect` for a WebRTC call. */
 export function webrtcConnector(ctx: CallContext): (signal: AbortSignal) => Promise<RealtimeConnection> {
   const { clock, logger } = ctx;
@@ -84,11 +133,12 @@ export function webrtcConnector(ctx: CallContext): (signal: AbortSignal) => Prom
       throw new GatewayError('upstream_unavailable', error instanceof Error ? error.message : 'no WebRTC offer', { cause: error });
     }
 
-    // Not tied to the visitor: a call the service creates after they left must still be hung up.
-    const limit = timeoutSignal(clock, ctx.engine.connect_timeout_ms);
+    // Not tied to the visitor, nor cut at the connect timeout: the service may create the call
+    // anyway, and only the answer says which call to hang up.
+    const limit = timeoutSignal(clock, LATE_CALL_WAIT_MS);
     let callId: string;
     try {
-      const call = await createCall({
+      const creating = createCall({
         fetch: ctx.fetch,
         url: target.callsUrl,
         headers: await headers(),
@@ -96,6 +146,12 @@ export function webrtcConnector(ctx: CallContext): (signal: AbortSignal) => Prom
         session: callSessionConfig(ctx.site, ctx.engine, target),
         signal: limit.signal,
         now: () => clock.now(),
+      });
+      creating.then(limit.done, limit.done);
+      const call = await withinConnectTimeout(creating, clock, ctx.engine.connect_timeout_ms, (late) => {
+        ctx.observer?.callCreated?.(ctx.siteId);
+        ctx.observer?.unclaimed?.(ctx.siteId);
+        void hangup(late.callId, 'created after the connect timeout');
       });
       callId = call.callId;
       ctx.observer?.callCreated?.(ctx.siteId);
@@ -107,11 +163,9 @@ export function webrtcConnector(ctx: CallContext): (signal: AbortSignal) => Prom
     } catch (error) {
       const failure = error instanceof GatewayError ? error : new GatewayError('upstream_unavailable', 'the call could not be created', { cause: error });
       if (failure.retryAfterMs !== undefined) ctx.onThrottled?.(ctx.engineId, failure.retryAfterMs);
-      offer.refuse(failure.retryAfterMs !== undefined ? 503 : 502, failure.message);
+      refuseAfterSessionEnd(offer, failure.retryAfterMs !== undefined ? 503 : 502, failure.message, signal, clock);
       if (!(error instanceof GatewayError)) logger.warn({ err: error }, 'webrtc: creating the call failed');
       throw failure;
-    } finally {
-      limit.done();
     }
     logger.info({ call_id: callId }, 'webrtc: call created');
 

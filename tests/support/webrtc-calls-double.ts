@@ -20,6 +20,8 @@ export interface CreatedCallRecord {
 export class CallsDouble {
   readonly created: CreatedCallRecord[] = [];
   readonly hangups: string[] = [];
+  /** Offers received, counted before the delay (created calls are counted in `created`). */
+  offers = 0;
   /** Milliseconds to wait before answering an offer (the aborted-offer race). */
   delayMs = 0;
   /** Answer the next offers with this status instead of 201. */
@@ -34,6 +36,8 @@ export class CallsDouble {
     let counter = 0;
     app.post('/v1/realtime/calls', async (c) => {
       const form = await c.req.formData();
+      double!.offers++;
+      // Like the service, a call is created even when the client gave up on the request meanwhile.
       if (double!.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, double!.delayMs));
       if (double!.failWith) return c.json({ error: { code: 'busy', message: 'refused by the double' } }, double!.failWith as 429);
       const callId = `rtc_test_${++counter}`;

@@ -16,6 +16,15 @@ import { createAdmission, createMemoryStore } from '../../gateway/limits/index.j
 import { systemClock } from '../../gateway/clock.js';
 import type { ViolationReason } from '../../gateway/webrtc/call-guard.js';
 
+/** One million audio tokens each way: far more than a 1 USD daily budget at any audio price. */
+export const BUDGET_BREAKING_USAGE = {
+  total_tokens: 2_000_000,
+  input_tokens: 1_000_000,
+  output_tokens: 1_000_000,
+  input_token_details: { text_tokens: 0, audio_tokens: 1_000_000, cached_tokens: 0 },
+  output_token_details: { text_tokens: 0, audio_tokens: 1_000_000 },
+};
+
 export const OFFER_SDP = 'v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=offer\r\n';
 
 export interface WebrtcHarness {

@@ -1,6 +1,6 @@
 // A WebRTC call is an upstream session for the limits: the quota, the concurrency and the budget refuse it before any call exists.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWebrtcHarness, type WebrtcHarness } from '../../support/webrtc-harness.js';
+import { BUDGET_BREAKING_USAGE as USAGE, startWebrtcHarness, type WebrtcHarness } from '../../support/webrtc-harness.js';
 
 let h: WebrtcHarness | undefined;
 afterEach(async () => {
@@ -8,13 +8,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const USAGE = {
-  total_tokens: 2_000_000,
-  input_tokens: 1_000_000,
-  output_tokens: 1_000_000,
-  input_token_details: { text_tokens: 0, audio_tokens: 1_000_000, cached_tokens: 0 },
-  output_token_details: { text_tokens: 0, audio_tokens: 1_000_000 },
-};
 
 describe('webrtc calls under the real limits', () => {
   it('counts a call against the connection quota: the next one is refused and never created', async () => {
