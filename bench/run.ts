@@ -22,6 +22,7 @@ import { startExtraGateway } from './extra-gateways.js';
 import { measureConnect } from './parts/connect.js';
 import { measureRetrieval } from './parts/retrieval.js';
 import { measureToolRoundTrip } from './parts/tool.js';
+import { measureTransports } from './parts/transports/measure.js';
 import { measureWidgetSize } from './parts/widget-size.js';
 import { chartPoints, renderMarkdown, renderReadmeSection } from './report.js';
 import { checkTargets, type AudioResult, type BenchResults, type Part } from './results.js';
@@ -237,6 +238,11 @@ async function main(): Promise<void> {
       if (!gateway) result.stoppedBecause = `floor only: gateway ${gatewayNote}`;
       return result;
     });
+    // Its own service and gateway, after the others stopped streaming: both transports alike.
+    const transports = await attempt('transports', options.parts.has('transports'), () => {
+      if (!build.ok) throw new Error(`gateway build: ${build.detail}`);
+      return measureTransports({ dir: work, cpu: GATEWAY_CPU, ...options.transports, readyTimeoutMs: options.mode === 'quick' ? 20_000 : 120_000, log });
+    });
     const seen = (upstream as BenchUpstream).seen;
     await cleanup();
 
@@ -260,6 +266,7 @@ async function main(): Promise<void> {
       connect,
       retrieval,
       widget,
+      transports,
     };
     const results: BenchResults = { ...partial, targets: checkTargets(partial) };
     const outDir = resolve(ROOT, options.outDir);
