@@ -31,6 +31,8 @@ import { startBenchUpstream, type BenchUpstream } from './upstream.js';
 const MEASURING_CPU = 0;
 const GATEWAY_CPU = 1;
 const FIRST_WARMUP_MS = 5000;
+/** The transports section's share of the watchdog's time (it takes under a minute on 2 cores). */
+const TRANSPORTS_ALLOWANCE_MS = 120_000;
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -132,11 +134,13 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
     priority.restore();
   };
-  // A hard stop past the budget: whatever happens, the run ends and kills what it started.
+  // A hard stop past the budget: whatever happens, the run ends and kills what it started. The
+  // transports section runs after the audio steps, which stop at the budget: it gets its own time.
+  const transportsMs = options.parts.has('transports') ? TRANSPORTS_ALLOWANCE_MS : 0;
   const watchdog = setTimeout(() => {
     log('watchdog: over the time budget, stopping');
     void cleanup().finally(() => process.exit(2));
-  }, options.budgetMs + 60_000);
+  }, options.budgetMs + transportsMs + 60_000);
   watchdog.unref();
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
