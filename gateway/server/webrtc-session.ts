@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import type { UpstreamEvent } from '../realtime/client.js';
 import type { SocketFactory } from '../realtime/socket.js';
 import type { TokenCache } from '../realtime/token-cache.js';
-import type { SessionContext } from '../session/visitor-session.js';
+import type { SessionContext } from '../session/session-context.js';
 import type { BrowserSocket } from '../session/types.js';
 import type { FetchPort } from '../tools/types.js';
 import { webrtcConnector, type WebrtcObserver } from '../webrtc/call.js';

@@ -1,6 +1,6 @@
 /** The `ready` message of a session: the v1 fields, the extensions this site accepts, and a fresh resume token. */
 import { GATEWAY_EXTENSIONS, PROTOCOL_VERSION, SAMPLE_RATE, type GatewayExtension, type ReadyMessage } from '../protocol.js';
-import type { SessionContext } from './visitor-session.js';
+import type { SessionContext } from './session-context.js';
 
 /** Whether the session can wait for a dropped browser: a grace time and someone to hand out tokens. */
 export const resumeOffered = (ctx: SessionContext): boolean => ctx.site.continuity.resume_grace_seconds > 0 && ctx.issueResumeToken !== undefined;

@@ -16,7 +16,7 @@ import { createToolLoop, type ToolLoop, type ToolLoopOptions } from './tool-loop
 import { createTranslator } from './translator.js';
 import { createTurns, type Turns } from './turns.js';
 import type { SendToBrowser } from './types.js';
-import type { SessionContext } from './visitor-session.js';
+import type { SessionContext } from './session-context.js';
 
 /** Events of a configured upstream that arrived before it was linked. */
 export interface HeldEvents {

@@ -3,21 +3,15 @@
  * translator, tool loop, barge-in and timers; and the single place where an error becomes an
  * `error` frame plus a close with its code (STYLE.md §5). Keeps the config snapshot it started with.
  */
-import type { Clock, ClockTimer } from '../clock.js';
-import type { EngineConfig, ServerConfig, SiteConfig } from '../config/schema.js';
 import { GatewayError, toGatewayError } from '../errors.js';
-import type { Admission, Lease } from '../limits/types.js';
-import { CLOSE_CODE, checkAudioFrame, parseClientMessage, SAMPLE_RATE, type GatewayExtension, type ServerMessage } from '../protocol.js';
-import type { RealtimeConnection, UpstreamEvent } from '../realtime/client.js';
-import { webBase64 } from '../realtime/base64.js';
+import type { Lease } from '../limits/types.js';
+import { checkAudioFrame, parseClientMessage, type GatewayExtension, type ServerMessage } from '../protocol.js';
+import type { RealtimeConnection } from '../realtime/client.js';
 import { responseCreateEvent } from '../realtime/client-events.js';
 import { greetingInstructions } from '../realtime/instructions.js';
-import type { Logger } from '../logger.js';
-import type { Retriever } from '../retrieval/types.js';
-import { verifyVisitorToken } from '../auth/jwt.js';
-import { visitorIdOf } from '../auth/visitor.js';
-import { createAudioRateMeter } from './audio-rate.js';
-import { createMicCoalescer } from './mic-coalescer.js';
+import { createMicrophoneInput } from './microphone-input.js';
+import { createSessionCaps } from './session-caps.js';
+import { admitVisitor, identifyVisitor } from './visitor-admission.js';
 import type { ToolLoop } from './tool-loop.js';
 import type { Turns } from './turns.js';
 import { hasPageTools } from '../tools/declaration.js';
@@ -25,8 +19,8 @@ import { createSessionExtensions } from './extensions.js';
 import { createPageTools, type PageTools } from './page-tools.js';
 import { createTurnRecorder } from './turn-recorder.js';
 import { createPageContext } from './page-context.js';
-import type { FetchPort } from '../tools/types.js';
-import type { SessionObserver, SessionRefusal } from './observer.js';
+import { farewell, reportSessionEnd } from './session-end.js';
+import type { SessionContext, SessionState, VisitorSession } from './session-context.js';
 import type { BrowserSocket } from './types.js';
 import { settleUpstreamError } from './upstream-errors.js';
 import { createHeardConversation } from './renewal-log.js';
@@ -34,62 +28,6 @@ import { createRenewal, type RenewalReason } from './renewal.js';
 import { createPauseState } from './resume.js';
 import { readyMessage, resumeOffered } from './ready-message.js';
 import { linkUpstream, openUpstream, type HeldEvents } from './upstream-link.js';
-
-export interface SessionContext {
-  sessionId: string;
-  siteId: string;
-  site: SiteConfig;
-  engineId: string;
-  engine: EngineConfig;
-  server: ServerConfig;
-  /** The `token` query parameter, if any. */
-  token?: string;
-  /** `mode=text` (extension): the visitor only types until the first audio frame; no audio output is asked for. */
-  textOnly?: boolean;
-  remoteAddress?: string;
-  forwardedFor?: string;
-  admission: Admission;
-  retriever: Retriever;
-  /** Opens and waits for the upstream (connectUpstream bound to this engine). */
-  connect(signal: AbortSignal): Promise<RealtimeConnection>;
-  clock: Clock;
-  /** Already bound to session_id and site. */
-  logger: Logger;
-  /** Called once when the session has ended and released everything. */
-  onEnd?(): void;
-  observer?: SessionObserver;
-  /** The network port of the site's HTTP tools; without it they answer as unknown tools. */
-  toolFetch?: FetchPort;
-  /** (extension `resume`) A fresh resume token for this session, sent in each `ready`. */
-  issueResumeToken?(): string;
-  /** `page_tools=1` (extension): the widget runs page tools, so the model may be offered them. */
-  pageTools?: boolean;
-  /** WebRTC transport: the visitor's audio bypasses the gateway, so these upstream events count as activity. */
-  upstreamActivity?(event: UpstreamEvent): boolean;
-  /** `webrtc`: the session is a WebRTC call (extension `webrtc`; gateway/webrtc/). */
-  transport?: 'webrtc';
-}
-
-const REFUSALS: readonly string[] = ['unauthorized', 'rate_limited', 'over_budget', 'upstream_unavailable'];
-
-export type SessionState = 'starting' | 'ready' | 'ended';
-
-export interface VisitorSession {
-  readonly id: string;
-  readonly state: SessionState;
-  start(): Promise<void>;
-  handleText(frame: string): void;
-  handleBinary(frame: Uint8Array): void;
-  handleBrowserClose(): void;
-  /** The browser's socket dropped without a close frame: pause for the resume grace time, or end. */
-  handleBrowserDrop(): void;
-  /** (extension `resume`) Continues on a new browser socket; false when the session is gone. */
-  resume(socket: BrowserSocket): boolean;
-  /** Whether frames of this socket still belong to the session (a resume replaces it). */
-  owns(socket: BrowserSocket): boolean;
-  /** Ends the session with an error frame and its close code (or silently without one). */
-  end(error?: GatewayError): void;
-}
 
 /** Texts typed before `ready` are held, up to this many. */
 const MAX_EARLY_TEXTS = 4;
@@ -99,10 +37,7 @@ const MAX_PENDING_TEXTS = 4;
 /** Creates a visitor session; call start() once the browser socket is open. */
 export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserSocket): VisitorSession {
   const { clock, logger, site } = ctx;
-  // The composition root installs the runtime's fast codec (installBase64Codec); webBase64 delegates to it.
-  const base64 = webBase64;
   const abort = new AbortController();
-  const rate = createAudioRateMeter();
   const manual = site.turn_detection.type === 'manual';
   const maxBuffered = ctx.server.max_buffered_kb * 1024;
   const earlyTexts: string[] = [];
@@ -116,13 +51,16 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
   let upstream: RealtimeConnection | undefined;
   let turns: Turns | undefined;
   let tools: ToolLoop | undefined;
-  let maxTimer: ClockTimer | undefined;
-  let idleTimer: ClockTimer | undefined;
-  let lastActivity = clock.now();
+  const caps = createSessionCaps(site.limits, clock, (error) => end(error));
   let readyAt: number | undefined;
-  let textOnly = ctx.textOnly === true;
-  // Off by default (audio.coalesce_ms: 0): then each frame is its own append, as before.
-  const mic = createMicCoalescer({ holdMs: site.audio.coalesce_ms, bytesPerMs: (SAMPLE_RATE * 2) / 1000, clock, send: (pcm) => upstream?.appendAudio(base64.encode(pcm)) });
+  const microphone = createMicrophoneInput({
+    clock,
+    coalesceMs: site.audio.coalesce_ms,
+    maxBuffered,
+    textOnly: ctx.textOnly === true,
+    upstream: () => upstream,
+    end: (error) => end(error),
+  });
   let pageTools: PageTools | undefined;
   const sessionExtensions = createSessionExtensions({
     siteId: ctx.siteId,
@@ -160,11 +98,10 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
   const end = (error?: GatewayError) => {
     if (state === 'ended') return;
     state = 'ended';
-    if (maxTimer !== undefined) clock.clearTimeout(maxTimer);
-    if (idleTimer !== undefined) clock.clearTimeout(idleTimer);
+    caps.stop();
     abort.abort();
     // Audio the visitor already spoke goes out before the upstream closes (the close frame follows it).
-    mic.flush();
+    microphone.flush();
     renewal.close();
     pauseState.resumed();
     recorder?.end();
@@ -172,26 +109,11 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     tools?.close();
     upstream?.close();
     lease?.release();
-    const wasReady = readyAt !== undefined;
-    if (wasReady) ctx.observer?.sessionClosed?.(ctx.siteId, error?.code ?? 'normal');
-    else if (error && REFUSALS.includes(error.code)) ctx.observer?.refused?.(ctx.siteId, error.code as SessionRefusal);
-    if (error) {
-      const fields = { code: error.code, reason: error.message };
-      if (error.code === 'internal') logger.error({ ...fields, err: error.cause }, 'session failed');
-      else logger.info(fields, 'session ended');
-      if (browserOpen) {
-        send({
-          type: 'error',
-          code: error.code,
-          message: error.message,
-          ...(error.retryAfterMs !== undefined ? { retry_after_ms: error.retryAfterMs } : {}),
-          fatal: true,
-        });
-        browser.close(CLOSE_CODE[error.code], error.code);
-      }
-    } else {
-      logger.info({}, 'session closed by the visitor');
-      if (browserOpen) browser.close(1000, 'bye');
+    reportSessionEnd(ctx.siteId, readyAt !== undefined, error, ctx.observer, logger);
+    if (browserOpen) {
+      const last = farewell(error);
+      if (last.frame) send(last.frame);
+      browser.close(last.code, last.reason);
     }
     browserOpen = false;
     ctx.onEnd?.();
@@ -201,15 +123,6 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     pauseState.audioSent();
     if (!browserOpen || browserStalled()) return;
     browser.sendBinary(pcm);
-  };
-
-  const scheduleIdle = () => {
-    const idleMs = site.limits.idle_seconds * 1000;
-    idleTimer = clock.setTimeout(() => {
-      const quiet = clock.now() - lastActivity;
-      if (quiet >= idleMs) end(new GatewayError('session_expired', 'no audio or text for too long'));
-      else scheduleIdle();
-    }, Math.max(1, idleMs - (clock.now() - lastActivity)));
   };
 
   const userText = (text: string) => {
@@ -229,13 +142,9 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
 
   const becomeReady = (connection: RealtimeConnection) => {
     state = 'ready';
-    lastActivity = readyAt = clock.now();
+    readyAt = clock.now();
     ctx.observer?.sessionOpened?.(ctx.siteId);
-    maxTimer = clock.setTimeout(
-      () => end(new GatewayError('session_expired', 'maximum session length reached')),
-      site.limits.max_session_seconds * 1000,
-    );
-    scheduleIdle();
+    caps.start();
     if (site.greeting) turns!.requestResponse([responseCreateEvent(greetingInstructions(site.greeting))]);
     send(readyMessage(ctx, sessionOwnExtensions()));
     logger.info({ engine: ctx.engineId, dialect: connection.dialect.name }, 'session ready');
@@ -243,16 +152,8 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
   };
 
   const admit = async () => {
-    const granted = await ctx.admission.admit({
-      siteId: ctx.siteId,
-      site,
-      engineId: ctx.engineId,
-      engine: ctx.engine,
-      visitorId,
-      signal: abort.signal,
-      onQueued: (retryInMs) => {
-        if (state === 'starting') send({ type: 'queued', retry_in_ms: Math.max(0, Math.round(retryInMs)) });
-      },
+    const granted = await admitVisitor(ctx, visitorId, abort.signal, (retryInMs) => {
+      if (state === 'starting') send({ type: 'queued', retry_in_ms: Math.max(0, Math.round(retryInMs)) });
     });
     if (ended()) granted.release();
     else lease = granted;
@@ -266,7 +167,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     end(new GatewayError(during, `the voice service closed the session (${code})`));
   };
   const open = async () => {
-    const opened = await openUpstream(ctx, abort.signal, { textOnly, offerPageTools: pageTools !== undefined, onClose: onUpstreamClose });
+    const opened = await openUpstream(ctx, abort.signal, { textOnly: microphone.textOnly, offerPageTools: pageTools !== undefined, onClose: onUpstreamClose });
     if (ended()) opened.connection.close();
     return opened;
   };
@@ -292,7 +193,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
     ({ turns, tools } = link);
     connection.onEvent((event) => {
       if (connection !== upstream) return;
-      if (ctx.upstreamActivity?.(event)) lastActivity = clock.now();
+      if (ctx.upstreamActivity?.(event)) caps.touch();
       link.translate(event);
       if (event.type === 'response.done') renewal.turnEnded();
     });
@@ -336,14 +237,9 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
 
   const start = async () => {
     try {
-      const visitor = await verifyVisitorToken(site.auth, ctx.siteId, ctx.token, clock.now());
+      const visitor = await identifyVisitor(ctx);
       recorder?.identify(visitor.sub);
-      visitorId = visitorIdOf({
-        remoteAddress: ctx.remoteAddress,
-        forwardedFor: ctx.forwardedFor,
-        trustProxy: ctx.server.trust_proxy,
-        sub: visitor.sub,
-      });
+      visitorId = visitor.visitorId;
       await admit();
       if (sessionExtensions.names.includes('page_tools')) pageTools = createPageTools(site, { send, clock, logger });
       if (ended()) return;
@@ -357,11 +253,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
 
   // Extension `resume`: the answer in flight stops where the visitor stopped hearing it, and
   // nothing more is generated until they are back or the grace time is over.
-  const cutAnswerInFlight = () => {
-    const truncate = turns?.interrupt(pauseState.playedMs());
-    if (truncate) heard.interrupted(truncate.itemId, truncate.audioEndMs, truncate.sentMs);
-    return truncate;
-  };
+  const cutAnswerInFlight = () => interrupt(pauseState.playedMs());
   const pause = () => {
     browserOpen = false;
     const truncate = cutAnswerInFlight();
@@ -371,12 +263,13 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
 
   const fail = (message: string) => end(new GatewayError('bad_message', message));
 
-  // Barge-in: the debug line lets operators (and the end-to-end tests) see where a truncate landed.
+  // Barge-in, or the visitor gone: the debug line lets operators (and the end-to-end tests) see where a truncate landed.
   const interrupt = (playedMs: number) => {
-    const truncate = turns!.interrupt(playedMs);
+    const truncate = turns?.interrupt(playedMs);
     if (truncate) heard.interrupted(truncate.itemId, truncate.audioEndMs, truncate.sentMs);
     if (!truncate) logger.debug({ played_ms: playedMs }, 'interrupt: nothing to truncate');
     else logger.debug({ played_ms: playedMs, item_id: truncate.itemId, audio_end_ms: truncate.audioEndMs }, 'interrupt: assistant audio truncated');
+    return truncate;
   };
 
   return {
@@ -398,9 +291,9 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
       }
       // The page is not activity: a scrolling visitor does not keep an idle session open.
       if (message.type === 'page') return void page.update(message);
-      lastActivity = clock.now();
+      caps.touch();
       // Held microphone audio precedes whatever the visitor does next.
-      mic.flush();
+      microphone.flush();
       if (message.type === 'text') userText(message.text);
       else if (message.type === 'interrupt') interrupt(message.played_ms);
       else if (message.type === 'feedback' || message.type === 'page_tool_result') {
@@ -421,16 +314,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
       // While the upstream is renewed there is no session to hear it (documented: the widget shows "one moment").
       if (renewal.active) return;
       const now = clock.now();
-      if (!rate.accept(frame.byteLength, now)) return fail('audio arrives faster than real time');
-      lastActivity = now;
-      if (textOnly) {
-        // The visitor pressed the mic: from now on answers are spoken.
-        textOnly = false;
-        upstream!.send(upstream!.dialect.buildAudioOutput());
-      }
-      // An upstream that stops reading must not make the gateway buffer the visitor's audio without bound.
-      if (upstream!.bufferedAmount > maxBuffered) return end(new GatewayError('upstream_error', 'the upstream is not reading'));
-      mic.push(frame);
+      if (microphone.push(frame, now)) caps.touch(now);
     },
     handleBrowserClose() {
       browserOpen = false;
@@ -451,7 +335,7 @@ export function createVisitorSession(ctx: SessionContext, firstBrowser: BrowserS
       pauseState.resumed();
       browser = socket;
       browserOpen = true;
-      lastActivity = clock.now();
+      caps.touch();
       logger.info({}, 'browser resumed the session');
       send({ ...readyMessage(ctx, sessionOwnExtensions()), resumed: true });
       if (renewal.active) send({ type: 'renewing' });
