@@ -3,6 +3,8 @@
  * (under a minute, for development; its figures are indicative only).
  */
 import type { StepTiming } from './parts/audio.js';
+import type { Script } from './parts/transports/conversation.js';
+import type { TurnTiming } from './parts/transports/service-turn.js';
 
 /**
  * Both processes run at this nice value unless `--no-priority`: on a shared machine other
@@ -11,7 +13,7 @@ import type { StepTiming } from './parts/audio.js';
 export const DEFAULT_NICE = -10;
 
 /** Parts that can be run on their own with `--only`. */
-export const PART_NAMES = ['audio', 'tool', 'connect', 'retrieval', 'widget'] as const;
+export const PART_NAMES = ['audio', 'tool', 'connect', 'retrieval', 'widget', 'transports'] as const;
 /** One of {@link PART_NAMES}. */
 export type PartName = (typeof PART_NAMES)[number];
 
@@ -45,7 +47,13 @@ export interface BenchOptions {
   workers: number;
   /** Also run them against this build with the bench site's `audio.coalesce_ms` at this value (0: no). */
   coalesceMs: number;
+  /** The "transports" section: visitors at once per transport (`--transport-sessions`), their script, and the service's timing. */
+  transports: { sessions: number; script: Script; timing: TurnTiming };
 }
+
+/** One turn: 1.2 s of speech, the answer 200 ms after its end (the "model delay"), 1.2 s long. */
+const TURN_TIMING: TurnTiming = { modelDelayMs: 200, answerMs: 1200 };
+const turnScript = (turns: number): Script => ({ turns, speechMs: 1200, gapMs: 400, quietMs: 150, answerTimeoutMs: 5000 });
 
 const FULL: Omit<BenchOptions, 'build' | 'nice' | 'parts' | 'gatewayNodeArgs' | 'gatewayLog' | 'gatewayLogLevel' | 'outDir' | 'command' | 'baseline' | 'workers' | 'coalesceMs'> = {
   mode: 'full',
@@ -56,6 +64,7 @@ const FULL: Omit<BenchOptions, 'build' | 'nice' | 'parts' | 'gatewayNodeArgs' | 
   connectCount: 100,
   retrievalRounds: 2,
   budgetMs: 14 * 60_000,
+  transports: { sessions: 6, script: turnScript(6), timing: TURN_TIMING },
 };
 
 const QUICK: typeof FULL = {
@@ -67,6 +76,7 @@ const QUICK: typeof FULL = {
   connectCount: 20,
   retrievalRounds: 1,
   budgetMs: 3 * 60_000,
+  transports: { sessions: 4, script: turnScript(3), timing: TURN_TIMING },
 };
 
 /** Parses `process.argv`-style arguments. */
@@ -96,6 +106,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     baseline: value('--baseline') === 'none' ? undefined : (value('--baseline') ?? 'HEAD~1'),
     workers: Number(value('--workers') ?? (quick ? 0 : 2)) || 0,
     coalesceMs: Number(value('--coalesce-ms') ?? (quick ? 0 : 60)) || 0,
+    transports: { ...base.transports, sessions: Number(value('--transport-sessions')) || base.transports.sessions },
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }

@@ -7,6 +7,7 @@ import type { BenchResults, Part } from './results.js';
 import { comparisonTable, ratio, variantTables } from './compare.js';
 import { recallTable, vectorLegTable } from './retrieval-tables.js';
 import { IDLE_SETTLE_MS } from './parts/idle-memory.js';
+import { transportLines } from './transport-report.js';
 
 const f = (value: number | undefined | null, digits = 2) => (value === undefined || value === null || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const mb = (bytes: number | undefined) => (bytes === undefined ? '–' : (bytes / 2 ** 20).toFixed(1));
@@ -164,6 +165,7 @@ export function renderMarkdown(results: BenchResults): string {
     for (const file of w.files) lines.push(`| ${file.file} | ${file.bytes} | ${file.gzipBytes} |`);
     lines.push(`| **total** | ${w.totalBytes} | **${w.totalGzipBytes}** |`);
   } else lines.push(unavailable(results.widget) as string);
+  lines.push('', '## 6. Transports (`websocket` and `webrtc` side by side)', '', ...transportLines(results.transports));
   lines.push('', 'How to read these figures: docs/PERFORMANCE.md.', '');
   return lines.join('\n');
 }

@@ -7,6 +7,7 @@ import type { ConnectResult } from './parts/connect.js';
 import type { IdleMemory } from './parts/idle-memory.js';
 import type { RetrievalResult } from './parts/retrieval.js';
 import type { ToolResult } from './parts/tool.js';
+import type { TransportsResult } from './parts/transports/measure.js';
 import type { WidgetSizeResult } from './parts/widget-size.js';
 
 /** A part's outcome: its figures, or why it could not run. */
@@ -51,6 +52,8 @@ export interface BenchResults {
   connect: Part<ConnectResult>;
   retrieval: Part<RetrievalResult>;
   widget: Part<WidgetSizeResult>;
+  /** `websocket` and `webrtc` side by side (absent in runs before the section existed). */
+  transports?: Part<TransportsResult>;
   targets: TargetCheck[];
 }
 

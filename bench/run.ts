@@ -22,6 +22,7 @@ import { startExtraGateway } from './extra-gateways.js';
 import { measureConnect } from './parts/connect.js';
 import { measureRetrieval } from './parts/retrieval.js';
 import { measureToolRoundTrip } from './parts/tool.js';
+import { measureTransports } from './parts/transports/measure.js';
 import { measureWidgetSize } from './parts/widget-size.js';
 import { chartPoints, renderMarkdown, renderReadmeSection } from './report.js';
 import { checkTargets, type AudioResult, type BenchResults, type Part } from './results.js';
@@ -30,6 +31,8 @@ import { startBenchUpstream, type BenchUpstream } from './upstream.js';
 const MEASURING_CPU = 0;
 const GATEWAY_CPU = 1;
 const FIRST_WARMUP_MS = 5000;
+/** The transports section's share of the watchdog's time (it takes under a minute on 2 cores). */
+const TRANSPORTS_ALLOWANCE_MS = 120_000;
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -131,11 +134,13 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
     priority.restore();
   };
-  // A hard stop past the budget: whatever happens, the run ends and kills what it started.
+  // A hard stop past the budget: whatever happens, the run ends and kills what it started. The
+  // transports section runs after the audio steps, which stop at the budget: it gets its own time.
+  const transportsMs = options.parts.has('transports') ? TRANSPORTS_ALLOWANCE_MS : 0;
   const watchdog = setTimeout(() => {
     log('watchdog: over the time budget, stopping');
     void cleanup().finally(() => process.exit(2));
-  }, options.budgetMs + 60_000);
+  }, options.budgetMs + transportsMs + 60_000);
   watchdog.unref();
   process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 
@@ -237,6 +242,11 @@ async function main(): Promise<void> {
       if (!gateway) result.stoppedBecause = `floor only: gateway ${gatewayNote}`;
       return result;
     });
+    // Its own service and gateway, after the others stopped streaming: both transports alike.
+    const transports = await attempt('transports', options.parts.has('transports'), () => {
+      if (!build.ok) throw new Error(`gateway build: ${build.detail}`);
+      return measureTransports({ dir: work, cpu: GATEWAY_CPU, ...options.transports, readyTimeoutMs: options.mode === 'quick' ? 20_000 : 120_000, log });
+    });
     const seen = (upstream as BenchUpstream).seen;
     await cleanup();
 
@@ -260,6 +270,7 @@ async function main(): Promise<void> {
       connect,
       retrieval,
       widget,
+      transports,
     };
     const results: BenchResults = { ...partial, targets: checkTargets(partial) };
     const outDir = resolve(ROOT, options.outDir);
