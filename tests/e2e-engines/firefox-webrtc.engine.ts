@@ -1,0 +1,112 @@
+// Issue 24: the widget's WebRTC transport end to end in Firefox ESR (puppeteer-core over WebDriver
+// BiDi, fake microphone): the call to a real WebRTC peer on loopback only, and the fallback to the
+// socket when the peer cannot be reached. The same scene as the Chromium test (tests/e2e/webrtc-call).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { engineSkipReason, launchFirefox, type EngineBrowser } from './support/engines.js';
+import {
+  ANSWER, QUESTION, SOURCE, answerSpokenQuestion, browserCandidatePairs, buildSkipReason, connectedCall, readProbe,
+  startWebrtcScene, until, waitForFrame, waitForState, waitForText, widgetView, type WebrtcScene,
+} from './support/webrtc-scene.js';
+
+const skip = engineSkipReason('firefox') ?? buildSkipReason;
+// In CI a missing browser is a failure, not a silent skip.
+if (skip && process.env.CI) throw new Error(skip);
+if (skip) console.warn(`skipped: ${skip}`);
+
+const LOOPBACK = /^127\.0\.0\.1:\d+$/;
+
+describe.skipIf(skip !== undefined)('webrtc transport in Firefox ESR', () => {
+  let scene: WebrtcScene;
+  let browser: EngineBrowser;
+
+  beforeAll(async () => {
+    scene = await startWebrtcScene();
+    browser = await launchFirefox();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await scene?.close();
+  });
+  afterEach((context) => {
+    if (context.task.result?.state === 'fail') console.error(scene.logs.lines.slice(-40).join('\n'));
+    scene.peers.unreachable = false;
+  });
+
+  it('answers a spoken question with citations: the microphone and the answer as RTP on 127.0.0.1, control over the socket', async () => {
+    const page = await browser.open(scene.pageUrl);
+    const { peer, sideband } = await connectedCall(scene, page);
+    // Loopback only: the peer answered with 127.0.0.1 alone, ICE chose 127.0.0.1 at both ends,
+    // and Firefox formed no pair with any other address.
+    expect(peer.selectedPair()?.local).toMatch(LOOPBACK);
+    expect(peer.selectedPair()?.remote).toMatch(LOOPBACK);
+    expect(peer.offer).toMatch(/ 127\.0\.0\.1 \d+ typ host/);
+    const pairs = await browserCandidatePairs(page);
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(pairs.filter((pair) => pair.local !== '127.0.0.1' || pair.remote !== '127.0.0.1')).toEqual([]);
+
+    // The service's voice while it answers: Opus over RTP into the remote track, measured for the waveform.
+    let level = 0;
+    await answerSpokenQuestion(sideband, async () => {
+      await waitForState(page, 'speaking', 10_000);
+      const spoken = peer.speak(2000);
+      level = await page.waitFor(() => {
+        const value = (document.querySelector('voice-rag') as unknown as { session: { level: number } }).session.level;
+        return value > 0.05 ? value : 0;
+      }, 10_000);
+      await spoken;
+    });
+    expect(level).toBeGreaterThan(0.05);
+    await waitForFrame(page, 'citations', 10_000);
+    await waitForText(page, 'no copay', 10_000);
+    const view = await widgetView(page);
+    expect(view.transcript).toContain(ANSWER);
+    expect(view.transcript).toContain(QUESTION);
+    expect(view.citations).toContain(SOURCE.url);
+
+    const received = await page.evaluate(async () => {
+      const stats = await (window as unknown as { __peer: RTCPeerConnection }).__peer.getStats();
+      let packets = 0;
+      stats.forEach((entry: { type: string; kind?: string; packetsReceived?: number }) => {
+        if (entry.type === 'inbound-rtp' && entry.kind === 'audio') packets += entry.packetsReceived ?? 0;
+      });
+      return packets;
+    });
+    expect(received).toBeGreaterThan(40);
+
+    const probe = await readProbe(page);
+    expect(probe.frames.some((f) => f.type === 'searching')).toBe(true);
+    // The microphone never went over the socket: it reached the peer as RTP.
+    expect(probe.frames.filter((f) => f.dir === 'out' && f.type === 'binary')).toEqual([]);
+    expect(probe.pageErrors).toEqual([]);
+    expect(scene.violations).toEqual([]);
+    await page.close();
+    await scene.calls.hungUp(peer.callId);
+  });
+
+  it('falls back to the WebSocket transport, with an event, when WebRTC cannot connect; the visitor still gets the answer', async () => {
+    scene.peers.unreachable = true;
+    const page = await browser.open(scene.pageUrl);
+    const sockets = scene.upstream.connections.length;
+    await page.clickInWidget('[part~="mic-button"]');
+    await waitForFrame(page, 'webrtc_call', 20_000);
+    const reason = await page.waitFor(() => (window as unknown as { __fallback?: string }).__fallback ?? false, 15_000);
+    expect(reason).toMatch(/did not connect in time|failed/);
+    await scene.calls.hungUp(scene.calls.created.at(-1)!.callId);
+    // The new session is a socket session: no call_id, and the microphone goes over the socket.
+    await until(() => scene.upstream.connections.slice(sockets).some((c) => !c.handshake.url.includes('call_id')), 10_000, 'a socket session');
+    await waitForFrame(page, 'binary', 10_000, 'out');
+    const session = scene.upstream.connections.slice(sockets).find((c) => !c.handshake.url.includes('call_id'))!;
+    await session.waitFor('input_audio_buffer.append', 10_000);
+
+    await answerSpokenQuestion(session);
+    await waitForFrame(page, 'citations', 10_000);
+    await waitForText(page, 'no copay', 10_000);
+    const view = await widgetView(page);
+    expect(view.transcript).toContain(ANSWER);
+    expect(view.citations).toContain(SOURCE.url);
+    const probe = await readProbe(page);
+    expect(probe.frames.filter((f) => f.type === 'webrtc_call')).toHaveLength(1);
+    expect(probe.frames.filter((f) => f.type === 'ready')).toHaveLength(2);
+    await page.close();
+  });
+});
