@@ -13,6 +13,21 @@ function freePort() {
   });
 }
 
+/** The MiniBrowser capabilities that work under WebKitWebDriver, with `extraArgs` for the browser. */
+export function webkitCapabilities(extraArgs = []) {
+  return {
+    browserName: 'MiniBrowser',
+    // webdriverio asks for BiDi otherwise, which WebKitWebDriver refuses.
+    'wdio:enforceWebDriverClassic': true,
+    'webkitgtk:browserOptions': {
+      binary: process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+      // --automation is required with browserOptions; without mock devices getUserMedia fails
+      // (OverconstrainedError); without the autoplay policy resume() waits for a real click.
+      args: ['--automation', '--enable-mock-capture-devices=true', '--autoplay-policy=allow', ...extraArgs],
+    },
+  };
+}
+
 /** The drivers this process started. */
 const drivers = new Set();
 

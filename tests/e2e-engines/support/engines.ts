@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { missingPrerequisites, prerequisite } from '../../support/prereqs.mjs';
 import { startNullAudio, stopNullAudio } from '../../browser/support/null-audio.mjs';
-import { startWebKitDriver, stopWebKitDrivers } from '../../browser/support/webkit-driver.mjs';
+import { startWebKitDriver, stopWebKitDrivers, webkitCapabilities } from '../../browser/support/webkit-driver.mjs';
 
 /** One page of an engine: scripts run in the page, real clicks, polling waits. */
 export interface EnginePage {
@@ -110,16 +110,8 @@ export async function launchWebKit(): Promise<EngineBrowser> {
     hostname: '127.0.0.1',
     port,
     logLevel: 'error',
-    capabilities: {
-      browserName: 'MiniBrowser',
-      'wdio:enforceWebDriverClassic': true,
-      'webkitgtk:browserOptions': {
-        binary: process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
-        // As the browser suite (web-test-runner.webkit.config.mjs), with WebRTC asked for: this
-        // build has no RTCPeerConnection whatever the flag (docs/WIDGET.md, "Engines").
-        args: ['--automation', '--enable-mock-capture-devices=true', '--autoplay-policy=allow', '--enable-media-stream=true', '--enable-webrtc=true'],
-      },
-    } as WebdriverIO.Capabilities,
+    // WebRTC asked for: this build has no RTCPeerConnection whatever the flags (docs/WIDGET.md, Tests).
+    capabilities: webkitCapabilities(['--enable-media-stream=true', '--enable-webrtc=true']) as WebdriverIO.Capabilities,
   });
   const execute = browser.execute.bind(browser) as (fn: unknown, ...args: unknown[]) => Promise<never>;
   const evaluate: EnginePage['evaluate'] = (fn, ...args) => execute(fn, ...args);
