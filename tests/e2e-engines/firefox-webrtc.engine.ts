@@ -1,10 +1,11 @@
 // Issue 24: the widget's WebRTC transport end to end in Firefox ESR (puppeteer-core over WebDriver
-// BiDi, fake microphone): the call to a real WebRTC peer on loopback only, and the fallback to the
-// socket when the peer cannot be reached. The same scene as the Chromium test (tests/e2e/webrtc-call).
+// BiDi, fake microphone): the call to a real WebRTC peer on loopback only, barge-in, and the fallback
+// to the socket when the peer cannot be reached. The same scene as the Chromium test (tests/e2e/webrtc-call).
 import { describe, expect, it } from 'vitest';
 import { launchFirefox } from './support/engines.js';
 import { engineSkip, expectAnswered, useEngineScene } from './support/suite.js';
-import { answerSpokenQuestion, browserCandidatePairs, connectedCall, until, waitForFrame, waitForState } from './support/webrtc-scene.js';
+import { answerSpokenQuestion, browserCandidatePairs, connectedCall, readProbe, until, waitForFrame, waitForState } from './support/webrtc-scene.js';
+import type { ProbeRecord } from '../e2e/support/probe.js';
 
 const skip = engineSkip('firefox');
 const LOOPBACK = /^127\.0\.0\.1:\d+$/;
@@ -49,6 +50,34 @@ describe.skipIf(skip !== undefined)('webrtc transport in Firefox ESR', () => {
     expect(received).toBeGreaterThan(40);
     // The microphone never went over the socket: it reached the peer as RTP.
     expect(probe.frames.filter((f) => f.dir === 'out' && f.type === 'binary')).toEqual([]);
+    expect(scene.violations).toEqual([]);
+    await page.close();
+    await scene.calls.hungUp(peer.callId);
+  });
+
+  it('barge-in: the visitor speaks over the service\'s Opus voice; the widget listens again and leaves the truncation to the service', async () => {
+    const { scene, browser } = on;
+    const page = await browser.open(scene.pageUrl);
+    const { peer, sideband } = await connectedCall(scene, page);
+    sideband.send({ type: 'input_audio_buffer.speech_stopped', event_id: 'b1', audio_end_ms: 900, item_id: 'u9' });
+    sideband.send({ type: 'response.created', event_id: 'b2', response: { id: 'r9', object: 'realtime.response', status: 'in_progress', output: [] } });
+    sideband.send({ type: 'response.output_item.added', event_id: 'b3', response_id: 'r9', output_index: 0, item: { id: 'a9', type: 'message', role: 'assistant', content: [] } });
+    sideband.send({ type: 'response.output_audio_transcript.delta', event_id: 'b4', response_id: 'r9', item_id: 'a9', output_index: 0, content_index: 0, delta: 'Let me explain the whole plan' });
+    await waitForState(page, 'speaking', 10_000);
+    const spoken = peer.speak(1500);
+    await page.waitFor(() => (document.querySelector('voice-rag') as unknown as { session: { level: number } }).session.level > 0.05, 10_000);
+    await spoken;
+    const statesBefore = (await readProbe(page)).states.length;
+    sideband.send({ type: 'input_audio_buffer.speech_started', event_id: 'b5', audio_start_ms: 2000, item_id: 'u10' });
+    await page.waitFor((from: number) => (window as unknown as { __voiceRagProbe: ProbeRecord }).__voiceRagProbe.states.slice(from).some((s) => s.state === 'listening'), 10_000, statesBefore);
+    sideband.send({ type: 'response.done', event_id: 'b6', response: { id: 'r9', object: 'realtime.response', status: 'cancelled', output: [] } });
+    await waitForFrame(page, 'response_done', 10_000);
+    const probe = await readProbe(page);
+    // On WebRTC the service stops its own audio at what was played: no interrupt, no truncate from the gateway.
+    expect(probe.frames.filter((f) => f.dir === 'out' && f.type === 'interrupt')).toEqual([]);
+    expect(sideband.types).not.toContain('conversation.item.truncate');
+    expect(sideband.types).not.toContain('response.cancel');
+    expect(probe.pageErrors).toEqual([]);
     expect(scene.violations).toEqual([]);
     await page.close();
     await scene.calls.hungUp(peer.callId);
