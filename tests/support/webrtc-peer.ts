@@ -19,6 +19,10 @@ export interface PeerCall {
   /** Client events the browser sent on its data channel. */
   dataEvents: Array<Record<string, unknown>>;
   state: string;
+  /** The browser's offer as it arrived, before the loopback filter. */
+  offer: string;
+  /** The candidate pair ICE nominated, as `address:port` of each end (loopback checks). */
+  selectedPair(): { local: string; remote: string } | undefined;
   /** The service's voice: sends an Opus-encoded 440 Hz tone to the browser for `ms`, in real time. */
   speak(ms: number): Promise<void>;
 }
@@ -62,7 +66,11 @@ export class WebrtcPeers {
   readonly answer = async (callId: string, offer: string): Promise<string> => {
     const pc = new RTCPeerConnection({ iceServers: [], iceAdditionalHostAddresses: ['127.0.0.1'], iceUseIpv6: false });
     const voice = new MediaStreamTrack({ kind: 'audio' });
-    const call: PeerCall = { callId, pc, rtpPackets: 0, dataEvents: [], state: 'new', speak: (ms) => sendTone(voice, ms) };
+    const selectedPair = () => {
+      const pair = pc.iceTransports[0]?.connection.nominated;
+      return pair && { local: `${pair.localCandidate.host}:${pair.localCandidate.port}`, remote: `${pair.remoteCandidate.host}:${pair.remoteCandidate.port}` };
+    };
+    const call: PeerCall = { callId, pc, rtpPackets: 0, dataEvents: [], state: 'new', offer, selectedPair, speak: (ms) => sendTone(voice, ms) };
     this.calls.push(call);
     pc.connectionStateChange.subscribe((state) => (call.state = state));
     pc.onTrack.subscribe((track) => track.onReceiveRtp.subscribe(() => call.rtpPackets++));

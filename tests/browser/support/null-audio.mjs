@@ -5,6 +5,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Stoppers of the servers this process started. */
+const running = new Set();
+
+/** Stops every null sink this process started (a Vitest worker is killed, not exited, so `exit` never runs). */
+export function stopNullAudio() {
+  for (const stop of running) stop();
+}
+
 /** Starts `pulseaudio` (Debian package `pulseaudio`) and returns its `PULSE_SERVER` address; it stops when Node exits. */
 export async function startNullAudio() {
   const dir = mkdtempSync(join(tmpdir(), 'voice-rag-pulse-'));
@@ -15,9 +23,11 @@ export async function startNullAudio() {
     `--load=module-native-protocol-unix socket=${socket} auth-anonymous=1`,
   ], { env: { ...process.env, HOME: dir, XDG_RUNTIME_DIR: dir }, stdio: ['ignore', 'ignore', 'inherit'] });
   const stop = () => {
+    running.delete(stop);
     child.kill();
     rmSync(dir, { recursive: true, force: true });
   };
+  running.add(stop);
   process.once('exit', stop);
   const failed = new Promise((_, reject) => child.once('error', reject));
   for (let waited = 0; !existsSync(socket); waited += 50) {

@@ -38,7 +38,7 @@ declare global {
 }
 
 /** The init script (serialised by Playwright: it must not reference anything outside itself). */
-function installProbe(): void {
+export function installProbe(): void {
   const now = () => performance.now();
   const record: ProbeRecord = {
     states: [], errors: [], transcripts: [], citations: [], frames: [], played: [], violations: [], pageErrors: [],
