@@ -68,6 +68,11 @@ const STAGES = [
     after: ['build', 'browser-firefox'], needs: ['webkit', 'xvfb'], files: 'tests/browser/**/*.test.ts',
   },
   { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser', 'browser-firefox', 'browser-webkit', 'hardening'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
+  // The WebRTC transport in Firefox ESR (a call over loopback) and WebKitGTK (no WebRTC: the socket).
+  {
+    name: 'e2e-engines', ...vitest('e2e-engines', { config: 'tests/e2e-engines/vitest.config.ts' }), after: ['build', 'e2e'], alone: true,
+    needs: ['firefox', 'pulseaudio', 'webkit', 'xvfb'], files: 'tests/e2e-engines/**/*.engine.ts',
+  },
   // nginx, Caddy, two gateway nodes, Redis, Chromium; and the Dockerfile's production tree (npm ci).
   {
     name: 'topology', ...vitest('topology', { config: 'tests/topology/vitest.config.ts' }), after: ['build'], optional: true, alone: true,

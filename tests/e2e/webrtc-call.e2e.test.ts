@@ -4,10 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { readProbe, waitForFrame, waitForState } from './support/probe.js';
-import { launchWebrtcBrowser, responseCreated as created, responseDone as done, startWebrtcStack, until, type WebrtcStack } from './support/webrtc-page.js';
+import { functionCall as fn, launchWebrtcBrowser, responseCreated as created, responseDone as done, startWebrtcStack, until, type WebrtcStack } from './support/webrtc-page.js';
 import { citationLinks, transcriptText, widget } from './support/widget.js';
 import { NORTHWIND_PASSAGES } from '../support/memory-retriever.js';
-import type { Json } from '../support/scripted-upstream.js';
 
 let browser: Browser;
 let stack: WebrtcStack;
@@ -30,10 +29,6 @@ afterEach((context) => {
 
 const openPage = () => stack.openPage();
 const connectedCall: WebrtcStack['connectedCall'] = (page) => stack.connectedCall(page);
-const fn = (responseId: string, callId: string, name: string, args: Json): Json[] => [
-  { type: 'response.output_item.added', event_id: `a_${callId}`, response_id: responseId, output_index: 0, item: { id: `fc_${callId}`, type: 'function_call', call_id: callId, name, arguments: '' } },
-  { type: 'response.output_item.done', event_id: `d_${callId}`, response_id: responseId, output_index: 0, item: { id: `fc_${callId}`, type: 'function_call', call_id: callId, name, arguments: JSON.stringify(args), status: 'completed' } },
-];
 
 describe('webrtc transport in Chromium', () => {
   it('answers a spoken question with citations: audio over WebRTC, control over the socket', async () => {

@@ -1,22 +1,17 @@
 /**
- * The engine-neutral set of a WebRTC end-to-end test: a gateway whose site uses `transport:
- * webrtc`, the service's calls endpoint (the calls double) answered by a real WebRTC peer
- * (werift, loopback only), the scripted upstream as the sideband and socket engine, and a page on
- * the gateway's origin with the probe inlined (WebDriver classic has no init scripts). Plus the
+ * The engine-neutral set of a WebRTC end-to-end test: the services of
+ * tests/support/webrtc-services.ts and a page on the gateway's origin with the probe inlined
+ * (WebDriver classic has no init scripts). Plus the
  * service's side of "a spoken question answered with citations", and readers of the page.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, REPO_ROOT } from '../../e2e/support/gateway.js';
+import { REPO_ROOT } from '../../e2e/support/gateway.js';
 import { installProbe, type ProbeFrame, type ProbeRecord } from '../../e2e/support/probe.js';
-import { createLogCapture, testConfig } from '../../support/gateway-harness.js';
-import { createMemoryRetriever, NORTHWIND_PASSAGES } from '../../support/memory-retriever.js';
-import { ScriptedUpstream, type Json, type ScriptedConnection } from '../../support/scripted-upstream.js';
-import { CallsDouble } from '../../support/webrtc-calls-double.js';
-import { WebrtcPeers, type PeerCall } from '../../support/webrtc-peer.js';
-import { createLogger } from '../../../gateway/node/log.js';
-import { createGateway, type Gateway } from '../../../gateway/server/gateway.js';
-import { createUnlimitedAdmission } from '../../../gateway/server/unlimited-admission.js';
+import { NORTHWIND_PASSAGES } from '../../support/memory-retriever.js';
+import type { ScriptedConnection } from '../../support/scripted-upstream.js';
+import type { PeerCall } from '../../support/webrtc-peer.js';
+import { functionCall, responseCreated, responseDone, startWebrtcServices, until, type WebrtcServices } from '../../support/webrtc-services.js';
 import type { EnginePage } from './engines.js';
 
 /** Why the scene cannot run: the widget is served from the build. */
@@ -41,77 +36,17 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>voice-rag engines</tit
 <script type="module" src="/voice-rag.js"></script>
 <voice-rag site="docs"></voice-rag>`;
 
-export interface WebrtcScene {
-  origin: string;
+export interface WebrtcScene extends WebrtcServices {
   pageUrl: string;
-  calls: CallsDouble;
-  peers: WebrtcPeers;
-  upstream: ScriptedUpstream;
-  violations: string[];
-  logs: ReturnType<typeof createLogCapture>;
-  /** The upstream connection of the call `callId` (its sideband). */
-  sidebandOf(callId: string): ScriptedConnection;
-  close(): Promise<void>;
 }
 
+/** The services with the engines' test page on the gateway's origin. */
 export async function startWebrtcScene(): Promise<WebrtcScene> {
-  const calls = await CallsDouble.start();
-  const peers = new WebrtcPeers();
-  calls.answerer = peers.answer;
-  const upstream = await ScriptedUpstream.start({ dialect: 'ga' });
-  const port = await freePort();
-  const origin = `http://127.0.0.1:${port}`;
-  const violations: string[] = [];
-  const logs = createLogCapture();
-  // A werift answer on a busy 2-core machine can take seconds: the engine's connect timeout covers creating the call.
-  const config = testConfig({ site: { transport: 'webrtc', origins: [origin] }, engine: { connect_timeout_ms: 15_000 } });
-  const gateway: Gateway = createGateway({
-    getConfig: () => config,
-    admission: createUnlimitedAdmission(),
-    getRetriever: () => createMemoryRetriever(NORTHWIND_PASSAGES),
-    logger: createLogger({ level: 'debug', destination: logs }),
-    upstreamUrls: { aoai: upstream.url },
-    webrtc: { callsUrls: { aoai: calls.url }, observer: { violation: (_site, reason) => violations.push(reason) } },
-  });
-  gateway.app.get('/engines.html', (c) => c.html(PAGE));
-  await gateway.listen({ port });
-  return {
-    origin,
-    pageUrl: `${origin}/engines.html`,
-    calls,
-    peers,
-    upstream,
-    violations,
-    logs,
-    sidebandOf(callId) {
-      const found = upstream.connections.find((c) => c.handshake.url.includes(`call_id=${callId}`));
-      if (!found) throw new Error(`no sideband for ${callId}`);
-      return found;
-    },
-    async close() {
-      await gateway.shutdown(0);
-      await peers.close();
-      await upstream.close();
-      await calls.close();
-    },
-  };
+  const services = await startWebrtcServices({ beforeListen: (gateway) => gateway.app.get('/engines.html', (c) => c.html(PAGE)) });
+  return { ...services, pageUrl: `${services.origin}/engines.html` };
 }
 
-/** Polls `check` in Node every 25 ms. */
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const functionCall = (responseId: string, callId: string, name: string, args: Json): Json[] => [
-  { type: 'response.output_item.added', event_id: `a_${callId}`, response_id: responseId, output_index: 0, item: { id: `fc_${callId}`, type: 'function_call', call_id: callId, name, arguments: '' } },
-  { type: 'response.output_item.done', event_id: `d_${callId}`, response_id: responseId, output_index: 0, item: { id: `fc_${callId}`, type: 'function_call', call_id: callId, name, arguments: JSON.stringify(args), status: 'completed' } },
-];
-const created = (id: string): Json => ({ type: 'response.created', event_id: `c_${id}`, response: { id, object: 'realtime.response', status: 'in_progress', output: [] } });
-const done = (id: string): Json => ({ type: 'response.done', event_id: `x_${id}`, response: { id, object: 'realtime.response', status: 'completed', output: [] } });
+export { until };
 
 export const QUESTION = 'Is an eye exam covered?';
 export const ANSWER = 'Yes: one eye exam per plan year, with no copay.';
@@ -127,18 +62,18 @@ export async function answerSpokenQuestion(service: ScriptedConnection, whileSpe
   service.send({ type: 'input_audio_buffer.speech_started', event_id: 's1', audio_start_ms: 100, item_id: 'u1' });
   service.send({ type: 'input_audio_buffer.speech_stopped', event_id: 's2', audio_end_ms: 1500, item_id: 'u1' });
   service.send({ type: 'conversation.item.input_audio_transcription.completed', event_id: 't1', item_id: 'u1', content_index: 0, transcript: QUESTION });
-  service.send(created('r1'));
+  service.send(responseCreated('r1'));
   for (const event of functionCall('r1', 'call_s', 'search', { query: 'eye exam coverage' })) service.send(event);
   await service.waitFor('conversation.item.create', 10_000);
-  service.send(done('r1'));
+  service.send(responseDone('r1'));
   await service.waitFor('response.create', 10_000);
-  service.send(created('r2'));
+  service.send(responseCreated('r2'));
   for (const event of functionCall('r2', 'call_g', 'report_grounding', { sources: [SOURCE.id] })) service.send(event);
   service.send({ type: 'response.output_item.added', event_id: 'm1', response_id: 'r2', output_index: 1, item: { id: 'a2', type: 'message', role: 'assistant', content: [] } });
   service.send({ type: 'response.output_audio_transcript.delta', event_id: 'm1d', response_id: 'r2', item_id: 'a2', output_index: 1, content_index: 0, delta: ANSWER });
   await whileSpeaking?.();
   service.send({ type: 'response.output_audio_transcript.done', event_id: 'm2', response_id: 'r2', item_id: 'a2', output_index: 1, content_index: 0, transcript: ANSWER });
-  service.send(done('r2'));
+  service.send(responseDone('r2'));
 }
 
 /** A copy of what the page's probe recorded. */
