@@ -44,7 +44,8 @@ const packageUnder = (major) => ({ name: `package@${major}`, ...vitest(`package@
  * without which the stage is skipped); uses (prerequisites whose tests skip themselves inside the
  * stage); files (its test files, counted as skipped when the stage is); report + counts (how to
  * read its pass/fail counts; without them the exit code is one check); alone (runs with nothing
- * else, for timing-sensitive tests); optional (runs only when named, or with --all as CI does).
+ * else, for timing-sensitive tests); optional (runs only when named, or with --all as CI does);
+ * crashed (output that means the browser process died: the stage is run once more).
  */
 const STAGES = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },
@@ -66,6 +67,8 @@ const STAGES = [
     command: ['xvfb-run', '-a', '-s', '-screen 0 1280x1024x24 -nolisten tcp', 'npx', 'web-test-runner', '--config', 'web-test-runner.webkit.config.mjs'],
     env: { CI: 'true', WTR_COUNTS_FILE: '.wtr-counts-webkit.json' }, report: '.wtr-counts-webkit.json', counts: countsFile,
     after: ['build', 'browser-firefox'], needs: ['webkit', 'xvfb'], files: 'tests/browser/**/*.test.ts',
+    // WebKitGTK's web process crashes now and then on a loaded machine (seen once in ~10 CI runs).
+    crashed: /WebProcess CRASHED/,
   },
   { name: 'e2e', ...vitest('e2e'), after: ['build', 'node', 'browser', 'browser-firefox', 'browser-webkit', 'hardening'], needs: ['chromium'], files: 'tests/e2e/**/*.e2e.test.ts', alone: true },
   // The WebRTC transport in Firefox ESR (a call over loopback) and WebKitGTK (no WebRTC: the socket).
@@ -117,7 +120,7 @@ const skippedNames = [];
 const timings = [];
 
 /** Runs one stage with its output buffered, then prints it whole. */
-function runStage(stage) {
+function runStage(stage, retried = false) {
   if (stage.report) rmSync(stage.report, { force: true });
   const started = Date.now();
   console.log(`▶ ${stage.name}: ${stage.command.join(' ')}`);
@@ -132,8 +135,14 @@ function runStage(stage) {
     child.on('error', (error) => chunks.push(Buffer.from(`${error.message}\n`)));
     child.on('close', (code) => {
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      process.stdout.write(`\n━━━ ${stage.name} (${seconds} s, exit ${code}) ━━━\n${Buffer.concat(chunks).toString()}\n`);
+      const output = Buffer.concat(chunks).toString();
+      process.stdout.write(`\n━━━ ${stage.name} (${seconds} s, exit ${code}) ━━━\n${output}\n`);
       timings.push(`${stage.name} ${seconds} s`);
+      // The browser process itself died (not a test): its counts are void and the stage runs once more.
+      if (code !== 0 && !retried && stage.crashed?.test(output)) {
+        console.log(`▶ ${stage.name}: the browser crashed, not a test; running the stage once more`);
+        return resolve(runStage(stage, true));
+      }
       let counts;
       try {
         counts = stage.counts ? stage.counts(stage.report) : undefined;
