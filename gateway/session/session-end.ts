@@ -3,7 +3,7 @@
  * the log (an internal failure as an error, anything else as info), and to the browser as the
  * fatal `error` frame with its close code, or a plain 1000 when the visitor left.
  */
-import { GatewayError } from '../errors.js';
+import type { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { CLOSE_CODE, type ErrorMessage } from '../protocol.js';
 import type { SessionObserver, SessionRefusal } from './observer.js';
