@@ -7,7 +7,7 @@ import type { PageToolCallMessage } from '../../../gateway/protocol.js';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
 import type { ScriptedConnection } from '../../support/scripted-upstream.js';
 import type { WidgetClient } from '../../support/widget-client.js';
-import { loadToolsConfig } from './load-tools-config.js';
+import { docsSiteConfigText, loadToolsConfig } from './load-tools-config.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -167,18 +167,12 @@ describe('voice-rag check on page tools and consent', () => {
   it('prints each problem by line and exits 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'voice-rag-check-'));
     try {
-      writeFileSync(join(dir, 'voice-rag.config.yaml'), `engines: { local: { kind: offline } }
-sites:
-  docs:
-    origins: [http://localhost:8787]
-    engine: local
-    retrieval: { kind: local, sources: [./docs/*.md] }
-    tools:
+      writeFileSync(join(dir, 'voice-rag.config.yaml'), docsSiteConfigText(`    tools:
       open_page: { kind: page }
       report_grounding: { kind: page, description: mine }
       highlight: { kind: page }
     consent: { text: "", remember_days: -1 }
-`);
+`));
       let stdout = '';
       const code = await main(['check', '--config', join(dir, 'voice-rag.config.yaml')], { stdout: (t) => void (stdout += t), stderr: () => {}, env: {} });
       expect(code).toBe(1);

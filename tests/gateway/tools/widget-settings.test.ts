@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../support/gateway-harness.js';
 import { parseConfig } from '../../../gateway/config/parse.js';
+import { docsSiteConfigText } from './load-tools-config.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -28,14 +29,7 @@ describe('GET /v1/widget-settings (consent notice for the widget)', () => {
   });
 
   it('refuses a consent block check would reject: empty text, a non-http link, days out of range, an unknown key', () => {
-    const text = `
-engines: { local: { kind: offline } }
-sites:
-  docs:
-    origins: [http://localhost:8787]
-    engine: local
-    retrieval: { kind: local, sources: [./docs/*.md] }
-    consent: { text: "", link: "javascript:alert(1)", remember_days: 5000, remember: true }`;
+    const text = docsSiteConfigText('    consent: { text: "", link: "javascript:alert(1)", remember_days: 5000, remember: true }');
     const result = parseConfig(text, { file: 'voice-rag.config.yaml', env: {} });
     expect(result.ok).toBe(false);
     const paths = result.errors.map((e) => e.path);
