@@ -28,6 +28,8 @@ export interface HarnessOptions {
   server?: Record<string, unknown>;
   /** More sites, as written in YAML. */
   sites?: Record<string, unknown>;
+  /** More engines, as written in YAML. */
+  engines?: Record<string, unknown>;
   audioDeltaBytes?: number;
   /** The scripted upstream sees events the official types reject, on purpose (see ScriptedUpstreamOptions). */
   expectNonConforming?: boolean;
@@ -100,6 +102,7 @@ export function testConfig(options: HarnessOptions = {}): GatewayConfig {
         connect_timeout_ms: 3000,
         ...options.engine,
       },
+      ...options.engines,
     },
     sites: {
       docs: {

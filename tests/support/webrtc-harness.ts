@@ -61,9 +61,10 @@ export async function startWebrtcHarness(options: HarnessOptions & { admission?:
     admission: options.admission ?? limits ?? admission,
     getRetriever: () => createMemoryRetriever(NORTHWIND_PASSAGES),
     logger,
-    upstreamUrls: { aoai: upstream.url },
+    // Every engine of the config reaches the doubles, so a site on another engine kind calls them too.
+    upstreamUrls: Object.fromEntries(Object.keys(config.engines).map((id) => [id, upstream.url])),
     webrtc: {
-      callsUrls: { aoai: calls.url },
+      callsUrls: Object.fromEntries(Object.keys(config.engines).map((id) => [id, calls.url])),
       observer: { violation: (site, reason) => violations.push({ site, reason }), unclaimed: (site) => unclaimed.push(site) },
     },
   });

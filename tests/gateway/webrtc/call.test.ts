@@ -59,6 +59,25 @@ describe('webrtc: offer and answer', () => {
     expect(JSON.stringify(widget.messages)).not.toContain('test-key');
   });
 
+  it('OpenAI: relays the offer without the Azure filter, with the bearer key, joins the sideband with it, and hangs up beside the calls URL', async () => {
+    h = await startWebrtcHarness({ engines: { oai: { kind: 'openai', api_key: 'sk-test-openai', model: 'gpt-realtime-2.1' } }, site: { engine: 'oai' } });
+    const { widget, callId } = await h.call();
+    const created = h.calls.created[0]!;
+    expect(new URL(created.url).searchParams.has('webrtcfilter')).toBe(false);
+    expect(created.headers.authorization).toBe('Bearer sk-test-openai');
+    expect(created.headers['api-key']).toBeUndefined();
+    expect(created.session).toMatchObject({ type: 'realtime', model: 'gpt-realtime-2.1', output_modalities: ['audio'] });
+    const connection = h.upstream.connections[0]!;
+    expect(connection.handshake.url).toContain(`call_id=${callId}`);
+    expect(connection.handshake.headers.authorization).toBe('Bearer sk-test-openai');
+    // GA: no beta header on either half of the call.
+    expect(connection.handshake.headers['openai-beta']).toBeUndefined();
+    expect(created.headers['openai-beta']).toBeUndefined();
+    expect(JSON.stringify(widget.messages)).not.toContain('sk-test-openai');
+    widget.close();
+    expect(await h.calls.hungUp(callId)).toBeLessThan(1000);
+  });
+
   it('keeps the socket path unchanged for a widget that does not ask for webrtc', async () => {
     h = await startWebrtcHarness();
     const { WidgetClient } = await import('../../support/widget-client.js');
