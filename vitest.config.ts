@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// expect.poll waits for an effect (a slot released, a row written) that on a 2-core CI machine,
+// with other stages running beside, can take longer than Vitest's default of one second. Only a
+// failing poll waits the whole time.
+const expect = { poll: { timeout: 5_000, interval: 50 } };
+
 export default defineConfig({
   test: {
     projects: [
@@ -11,6 +16,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 30_000,
+          expect,
         },
       },
       {
@@ -22,6 +28,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 30_000,
+          expect,
         },
       },
       {
@@ -31,6 +38,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          expect,
           fileParallelism: false,
         },
       },
