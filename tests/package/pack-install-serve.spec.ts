@@ -25,16 +25,16 @@ let serverLog = '';
 /** `npx voice-rag …` in the site folder, as a user types it. */
 const voiceRag = (...args: string[]) => run('npx', ['--no-install', 'voice-rag', ...args], { cwd: app, env: { ...process.env, NO_COLOR: '1' } });
 
-async function waitForHealth(deadline: number): Promise<Response> {
+async function waitForOk(path: '/healthz' | '/readyz', deadline: number): Promise<Response> {
   for (;;) {
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const response = await fetch(`http://127.0.0.1:${port}${path}`);
       if (response.ok) return response;
     } catch {
       // not listening yet
     }
     if (server?.exitCode !== null) throw new Error(`voice-rag serve exited (${server?.exitCode}):\n${serverLog}`);
-    if (Date.now() > deadline) throw new Error(`no /healthz within the time limit:\n${serverLog}`);
+    if (Date.now() > deadline) throw new Error(`no ${path} within the time limit:\n${serverLog}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -98,13 +98,16 @@ describe('the packed voice-rag, installed into an empty folder', () => {
       server.stdout!.on('data', (chunk) => void (serverLog += chunk));
       server.stderr!.on('data', (chunk) => void (serverLog += chunk));
       try {
-        await waitForHealth(Date.now() + 45_000);
+        await waitForOk('/healthz', Date.now() + 45_000);
         break;
       } catch (error) {
         if (attempt === 3 || !serverLog.includes('EADDRINUSE')) throw error;
       }
     }
 
+    // The index builds while the gateway already listens; a question before /readyz can outlast
+    // the search's 3 s timeout on a loaded machine. A load balancer waits for /readyz too.
+    await waitForOk('/readyz', Date.now() + 45_000);
     const script = await fetch(`http://127.0.0.1:${port}/voice-rag.js`);
     expect(script.status).toBe(200);
     expect(script.headers.get('content-type')).toMatch(/javascript/);
