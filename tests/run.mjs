@@ -22,12 +22,27 @@ function vitestCounts(file) {
 /** Counts from the JSON file web-test-runner.config.mjs writes. */
 const countsFile = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
-/** A Vitest run of a project of vitest.config.ts, or of a suite with its own config file. */
+/** The tests that failed once and passed on their retry, from tests/support/flaky-reporter.ts. */
+function flakyTests(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A Vitest run of a project of vitest.config.ts, or of a suite with its own config file. A
+ * failing test runs once more (these suites drive real processes, sockets and browsers on a
+ * shared 2-core machine); one that then passes counts as passed and is named as flaky.
+ */
 const vitest = (name, { project = name, config } = {}) => ({
-  command: ['npx', 'vitest', 'run', ...(config ? ['--config', config] : ['--project', project]),
-    '--reporter=default', '--reporter=json', `--outputFile.json=.vitest-${name}.json`],
+  command: ['npx', 'vitest', 'run', ...(config ? ['--config', config] : ['--project', project]), '--retry=1',
+    '--reporter=default', '--reporter=json', `--outputFile.json=.vitest-${name}.json`, '--reporter=./tests/support/flaky-reporter.ts'],
+  env: { VITEST_FLAKY_FILE: `.vitest-${name}-flaky.json` },
   report: `.vitest-${name}.json`,
   counts: vitestCounts,
+  flaky: `.vitest-${name}-flaky.json`,
 });
 const PACKAGE = { config: 'tests/package/vitest.config.ts' };
 // The hardening project (soak, leaks, flooding, fuzzing against a live gateway) measures pacing and
@@ -36,8 +51,9 @@ const PACKAGE = { config: 'tests/package/vitest.config.ts' };
 
 /** The node suite, and the package test, under another Node major (its binary first on PATH). */
 const withNode = (major) => ({ env: { PATH: `${nodeBinDir(major)}${delimiter}${process.env.PATH}` }, needs: [`node${major}`], optional: true });
-const nodeSuiteUnder = (major) => ({ name: `node@${major}`, ...vitest(`node@${major}`, { project: 'node' }), ...withNode(major), uses: ['redis-server'], after: ['e2e', 'hardening'], alone: true });
-const packageUnder = (major) => ({ name: `package@${major}`, ...vitest(`package@${major}`, PACKAGE), ...withNode(major), after: ['build', 'e2e'] });
+const underNode = (major, stage) => ({ ...stage, ...withNode(major), env: { ...stage.env, ...withNode(major).env } });
+const nodeSuiteUnder = (major) => ({ name: `node@${major}`, ...underNode(major, vitest(`node@${major}`, { project: 'node' })), uses: ['redis-server'], after: ['e2e', 'hardening'], alone: true });
+const packageUnder = (major) => ({ name: `package@${major}`, ...underNode(major, vitest(`package@${major}`, PACKAGE)), after: ['build', 'e2e'] });
 
 /**
  * The stages. name; command; env; after (stages that must end first); needs (prerequisites
@@ -117,11 +133,13 @@ function checkPrerequisites() {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const skippedNames = [];
+const flakyNames = [];
 const timings = [];
 
 /** Runs one stage with its output buffered, then prints it whole. */
 function runStage(stage, retried = false) {
   if (stage.report) rmSync(stage.report, { force: true });
+  if (stage.flaky) rmSync(stage.flaky, { force: true });
   const started = Date.now();
   console.log(`▶ ${stage.name}: ${stage.command.join(' ')}`);
   return new Promise((resolve) => {
@@ -150,6 +168,7 @@ function runStage(stage, retried = false) {
         counts = { passed: 0, failed: 1, skipped: 0 }; // no report: the stage broke
       }
       if (counts) for (const key of Object.keys(totals)) totals[key] += counts[key];
+      if (stage.flaky) for (const test of flakyTests(stage.flaky)) flakyNames.push(`${stage.name}: ${test}`);
       if (code !== 0 && (!counts || counts.failed === 0)) totals.failed++;
       resolve(code === 0);
     });
@@ -202,5 +221,6 @@ console.log(`\ntimes: ${timings.join(', ')}`);
 if (missing.size) console.log(`missing: ${[...missing].join(', ')}`);
 // The closing line stays plain (CI reads it); what was skipped, and why, stands just above it.
 if (skippedNames.length) console.log(`skipped: ${skippedNames.join('; ')}`);
+if (flakyNames.length) console.log(`flaky (failed, then passed when run once more): ${flakyNames.length}\n${flakyNames.map((name) => `  ${name}`).join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok ? 0 : 1);
