@@ -51,7 +51,10 @@ const PACKAGE = { config: 'tests/package/vitest.config.ts' };
 
 /** The node suite, and the package test, under another Node major (its binary first on PATH). */
 const withNode = (major) => ({ env: { PATH: `${nodeBinDir(major)}${delimiter}${process.env.PATH}` }, needs: [`node${major}`], optional: true });
-const underNode = (major, stage) => ({ ...stage, ...withNode(major), env: { ...stage.env, ...withNode(major).env } });
+const underNode = (major, stage) => {
+  const node = withNode(major);
+  return { ...stage, ...node, env: { ...stage.env, ...node.env } };
+};
 const nodeSuiteUnder = (major) => ({ name: `node@${major}`, ...underNode(major, vitest(`node@${major}`, { project: 'node' })), uses: ['redis-server'], after: ['e2e', 'hardening'], alone: true });
 const packageUnder = (major) => ({ name: `package@${major}`, ...underNode(major, vitest(`package@${major}`, PACKAGE)), after: ['build', 'e2e'] });
 
@@ -61,7 +64,8 @@ const packageUnder = (major) => ({ name: `package@${major}`, ...underNode(major,
  * stage); files (its test files, counted as skipped when the stage is); report + counts (how to
  * read its pass/fail counts; without them the exit code is one check); alone (runs with nothing
  * else, for timing-sensitive tests); optional (runs only when named, or with --all as CI does);
- * crashed (output that means the browser process died: the stage is run once more).
+ * crashed (output that means the browser process died: the stage is run once more); flaky (the
+ * file naming its tests that passed only when run once more).
  */
 const STAGES = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },
