@@ -23,3 +23,13 @@ export async function within<T>(ms: number, promise: Promise<T>, what = 'operati
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits, when needed, for the next clock minute, so that the next `spanMs` of the test fall in
+ * one minute: counters kept per clock minute (per-visitor limits, tokens this minute) would
+ * otherwise restart from zero in the middle of a check.
+ */
+export async function insideOneClockMinute(spanMs: number): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute + spanMs > 60_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 100));
+}

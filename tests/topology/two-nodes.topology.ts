@@ -10,6 +10,7 @@ import { CADDY_BINARY } from './support/caddy.js';
 import { missingForTopology, QUOTA, startTopology, type NodeName, type Topology } from './support/stack.js';
 import { sleep, verdict } from './support/sessions.js';
 import { rollingRestart } from './support/rolling-restart.js';
+import { insideOneClockMinute } from '../support/wait.js';
 
 const missing = missingForTopology();
 const skip = missing.length ? `the topology test needs: ${missing.join('; ')}` : undefined;
@@ -64,8 +65,7 @@ describe.skipIf(skip !== undefined)('two gateway nodes behind nginx, sharing Red
 
   it('takes the visitor from X-Forwarded-For (trust_proxy), so per-visitor limits see each visitor', async () => {
     // per_visitor_per_minute counts per clock minute: stay inside one.
-    const intoMinute = Date.now() % 60_000;
-    if (intoMinute > 55_000) await sleep(60_500 - intoMinute);
+    await insideOneClockMinute(5_000);
     const first = await stack.visit('visitors', { visitor: '203.0.113.7' });
     expect((await verdict(first)).type).toBe('ready');
     first.close();
