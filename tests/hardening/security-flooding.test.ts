@@ -11,7 +11,7 @@ import { createMemoryStore } from '../../gateway/limits/stores/memory.js';
 import { CLOSE_CODE, LIMITS } from '../../gateway/protocol.js';
 import { MAX_BROWSER_FRAME } from '../../gateway/server/gateway.js';
 import { TEST_ORIGIN, testConfig, startHarness, type Harness } from '../support/gateway-harness.js';
-import { eventually, within } from '../support/wait.js';
+import { eventually, insideOneClockMinute, within } from '../support/wait.js';
 
 let gw: Harness | undefined;
 afterEach(async () => {
@@ -32,6 +32,8 @@ async function expectStillServing(g: Harness): Promise<void> {
 describe('many connections from one address', () => {
   it('admits only per_visitor_per_minute of 40 simultaneous connections and refuses the rest with 4429, opening nothing for them upstream', async () => {
     const config = testConfig({ site: { limits: { per_visitor_per_minute: 3, queue_seconds: 0 } } });
+    // per_visitor_per_minute counts per clock minute: connect all 40 inside one.
+    await insideOneClockMinute(5_000);
     const admission = createAdmission({ config: () => config, store: createMemoryStore(systemClock), clock: systemClock, logger: { info: () => {}, warn: () => {} } });
     gw = await startHarness({ config, admission });
     const widgets = await Promise.all(Array.from({ length: 40 }, () => gw!.connect()));
@@ -52,6 +54,8 @@ describe('many connections from one address', () => {
 
   it('does not let one address dodge per_visitor_per_minute by inventing X-Forwarded-For headers (trust_proxy off)', async () => {
     const config = testConfig({ site: { limits: { per_visitor_per_minute: 2, queue_seconds: 0 } } });
+    // per_visitor_per_minute counts per clock minute: connect all 10 inside one.
+    await insideOneClockMinute(5_000);
     const admission = createAdmission({ config: () => config, store: createMemoryStore(systemClock), clock: systemClock, logger: { info: () => {}, warn: () => {} } });
     gw = await startHarness({ config, admission });
     const widgets = await Promise.all(Array.from({ length: 10 }, (_, i) => gw!.connect({ headers: { 'x-forwarded-for': `203.0.113.${i + 1}` } })));
