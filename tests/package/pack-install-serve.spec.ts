@@ -2,7 +2,7 @@
 // devDependencies), then `voice-rag init`, `check` and `serve` there, and a typed question
 // answered with a citation over the widget protocol; `import 'voice-rag'` bundles the element.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,11 @@ describe('the packed voice-rag, installed into an empty folder', () => {
     expect(files).toContain('package/dist/gateway/cli.js');
     expect(files).toContain('package/dist/widget/voice-rag.js');
     expect(files.filter((file) => /\/(tests|bench|demo)\/|\.map$|\.ts$/.test(file) && !file.endsWith('.d.ts'))).toEqual([]);
+    // Every gateway module has its source: none left over in dist/ from a file since removed.
+    const orphans = files
+      .filter((file) => /^package\/dist\/gateway\/.*\.js$/.test(file))
+      .filter((file) => !existsSync(join(REPO, file.replace(/^package\/dist\//, '').replace(/\.js$/, '.ts'))));
+    expect(orphans).toEqual([]);
     const installed = JSON.parse(readFileSync(join(app, 'node_modules', 'voice-rag', 'package.json'), 'utf8')) as { name: string };
     expect(installed.name).toBe('voice-rag');
     // No devDependency came along.
