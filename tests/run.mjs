@@ -65,7 +65,8 @@ const packageUnder = (major) => ({ name: `package@${major}`, ...underNode(major,
  * read its pass/fail counts; without them the exit code is one check); alone (runs with nothing
  * else, for timing-sensitive tests); optional (runs only when named, or with --all as CI does);
  * crashed (output that means the browser process died: the stage is run once more); flaky (the
- * file naming its tests that passed only when run once more).
+ * file naming its tests that passed only when run once more). A stage past STAGE_LIMIT_MS is
+ * killed and run once more.
  */
 const STAGES = [
   { name: 'typecheck', command: ['npx', 'tsc', '-p', '.'] },
@@ -135,9 +136,35 @@ function checkPrerequisites() {
   return new Set(missing.map((entry) => entry.name));
 }
 
+/**
+ * No stage runs longer than this (the longest, e2e, takes about 5 minutes on 2 cores; the
+ * environment's TEST_STAGE_LIMIT_S changes it). Past it the stage's whole process tree is killed
+ * and the stage runs once more: a Vitest worker on Node 20 was once seen idle for good, its one
+ * pending request a file read that never completed, while a test file was being imported, where
+ * no test timeout applies.
+ */
+const STAGE_LIMIT_MS = (Number(process.env.TEST_STAGE_LIMIT_S) || 15 * 60) * 1000;
+const children = new Set();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // Each stage runs in its own process group (so a hung one can be killed whole): pass it on.
+    for (const child of children) killGroup(child);
+    process.exit(130);
+  });
+}
+
+function killGroup(child) {
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const skippedNames = [];
 const flakyNames = [];
+const reruns = [];
 const timings = [];
 
 /** Runs one stage with its output buffered, then prints it whole. */
@@ -150,19 +177,39 @@ function runStage(stage, retried = false) {
     const child = spawn(stage.command[0], stage.command.slice(1), {
       env: { ...process.env, FORCE_COLOR: '0', ...stage.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    children.add(child);
+    let hung = false;
+    const limit = setTimeout(() => {
+      hung = true;
+      killGroup(child);
+      // A process that left the group could still hold the output pipes open: stop reading them.
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 10_000).unref();
+    }, STAGE_LIMIT_MS);
     const chunks = [];
     child.stdout.on('data', (chunk) => chunks.push(chunk));
     child.stderr.on('data', (chunk) => chunks.push(chunk));
     child.on('error', (error) => chunks.push(Buffer.from(`${error.message}\n`)));
     child.on('close', (code) => {
+      clearTimeout(limit);
+      children.delete(child);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       const output = Buffer.concat(chunks).toString();
       process.stdout.write(`\n━━━ ${stage.name} (${seconds} s, exit ${code}) ━━━\n${output}\n`);
       timings.push(`${stage.name} ${seconds} s`);
+      if (hung && !retried) {
+        console.log(`▶ ${stage.name}: no end after ${STAGE_LIMIT_MS / 1000} s, killed; running the stage once more`);
+        reruns.push(`${stage.name} (hung)`);
+        return resolve(runStage(stage, true));
+      }
       // The browser process itself died (not a test): its counts are void and the stage runs once more.
       if (code !== 0 && !retried && stage.crashed?.test(output)) {
         console.log(`▶ ${stage.name}: the browser crashed, not a test; running the stage once more`);
+        reruns.push(`${stage.name} (browser crashed)`);
         return resolve(runStage(stage, true));
       }
       let counts;
@@ -225,6 +272,7 @@ console.log(`\ntimes: ${timings.join(', ')}`);
 if (missing.size) console.log(`missing: ${[...missing].join(', ')}`);
 // The closing line stays plain (CI reads it); what was skipped, and why, stands just above it.
 if (skippedNames.length) console.log(`skipped: ${skippedNames.join('; ')}`);
+if (reruns.length) console.log(`stages run once more: ${reruns.join(', ')}`);
 if (flakyNames.length) console.log(`flaky (failed, then passed when run once more): ${flakyNames.length}\n${flakyNames.map((name) => `  ${name}`).join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(ok ? 0 : 1);
